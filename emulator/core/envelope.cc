@@ -1,0 +1,168 @@
+#include "emulator/core/envelope.h"
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/names.h"
+
+namespace eventfabric::core {
+namespace {
+
+using json = nlohmann::json;
+
+bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+int digits(std::string_view s, std::size_t pos, std::size_t n) {
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) v = v * 10 + (s[i] - '0');
+  return v;
+}
+
+bool all_digits(std::string_view s, std::size_t pos, std::size_t n) {
+  if (pos + n > s.size()) return false;
+  for (std::size_t i = pos; i < pos + n; ++i)
+    if (!is_digit(s[i])) return false;
+  return true;
+}
+
+int days_in_month(int year, int month) {
+  static constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : days[month - 1];
+}
+
+void require_string(const json& j, const char* field, std::vector<violation>& out, std::string* dest) {
+  auto it = j.find(field);
+  if (it == j.end() || it->is_null()) {
+    out.push_back({field, std::string("Missing field ") + field});
+  } else if (!it->is_string()) {
+    out.push_back({field, std::string("Field ") + field + " must be a string"});
+  } else if (it->get_ref<const std::string&>().empty()) {
+    out.push_back({field, std::string("Field ") + field + " must not be empty"});
+  } else {
+    *dest = it->get<std::string>();
+  }
+}
+
+void check_metadata(const json& j, envelope& env, std::vector<violation>& out) {
+  auto it = j.find("metadata");
+  if (it == j.end() || it->is_null()) {
+    out.push_back({"metadata", "Missing field metadata"});
+    return;
+  }
+  if (!it->is_object()) {
+    out.push_back({"metadata", "Field metadata must be an object"});
+    return;
+  }
+  for (const char* f : {"partition_key", "tenant_id"}) {
+    auto v = it->find(f);
+    if (v == it->end() || v->is_null()) continue;
+    const std::string path = std::string("metadata.") + f;
+    if (!v->is_string() || v->get_ref<const std::string&>().empty()) {
+      out.push_back({path, "Field " + path + " must be a non-empty string"});
+      continue;
+    }
+    (std::string_view(f) == "partition_key" ? env.partition_key : env.tenant_id) = v->get<std::string>();
+  }
+}
+
+}  // namespace
+
+bool is_uuid(std::string_view s) noexcept {
+  if (s.size() != 36) return false;
+  for (std::size_t i = 0; i < 36; ++i) {
+    const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+  }
+  return true;
+}
+
+bool is_trace_id(std::string_view s) noexcept {
+  if (s.size() != 32) return false;
+  bool nonzero = false;
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+    nonzero = nonzero || c != '0';
+  }
+  return nonzero;
+}
+
+bool is_rfc3339(std::string_view s) noexcept {
+  // full-date "T" full-time; time-offset "Z" / ("+" / "-") HH:MM  (RFC 3339 section 5.6)
+  if (s.size() < 20 || !all_digits(s, 0, 4) || s[4] != '-' || !all_digits(s, 5, 2) || s[7] != '-' ||
+      !all_digits(s, 8, 2) || (s[10] != 'T' && s[10] != 't') || !all_digits(s, 11, 2) || s[13] != ':' ||
+      !all_digits(s, 14, 2) || s[16] != ':' || !all_digits(s, 17, 2))
+    return false;
+  const int year = digits(s, 0, 4), month = digits(s, 5, 2), day = digits(s, 8, 2);
+  const int hour = digits(s, 11, 2), minute = digits(s, 14, 2), second = digits(s, 17, 2);
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month)) return false;
+  if (hour > 23 || minute > 59 || second > 60) return false;
+  std::size_t i = 19;
+  if (i < s.size() && s[i] == '.') {
+    const std::size_t start = ++i;
+    while (i < s.size() && is_digit(s[i])) ++i;
+    if (i == start) return false;
+  }
+  if (i >= s.size()) return false;
+  if (s[i] == 'Z' || s[i] == 'z') return i + 1 == s.size();
+  if ((s[i] != '+' && s[i] != '-') || s.size() != i + 6 || !all_digits(s, i + 1, 2) || s[i + 3] != ':' ||
+      !all_digits(s, i + 4, 2))
+    return false;
+  return digits(s, i + 1, 2) <= 23 && digits(s, i + 4, 2) <= 59;
+}
+
+envelope_check check_envelope(std::string_view text) {
+  envelope_check out;
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) {
+    out.violations.push_back({"", "The message is not valid JSON (or not valid UTF-8)"});
+    return out;
+  }
+  if (!j.is_object()) {
+    out.violations.push_back({"", "The envelope must be a JSON object"});
+    return out;
+  }
+  envelope env;
+  auto& v = out.violations;
+  require_string(j, "id", v, &env.id);
+  if (!env.id.empty() && !is_uuid(env.id)) v.push_back({"id", "Field id must be a UUID"});
+  require_string(j, "type", v, &env.type);
+  if (!env.type.empty())
+    if (auto ok = check_event_type(env.type); !ok) v.push_back({"type", ok.error().message});
+  require_string(j, "occurred_at", v, &env.occurred_at);
+  if (!env.occurred_at.empty() && !is_rfc3339(env.occurred_at))
+    v.push_back({"occurred_at", "Field occurred_at must be an RFC 3339 date-time, e.g. 2024-05-01T12:00:00Z"});
+  require_string(j, "source", v, &env.source);
+  require_string(j, "correlation_id", v, &env.correlation_id);
+  require_string(j, "trace_id", v, &env.trace_id);
+  if (!env.trace_id.empty() && !is_trace_id(env.trace_id))
+    v.push_back({"trace_id", "Field trace_id must be a W3C trace id: 32 lower-case hex digits, not all zero"});
+  auto payload = j.find("payload");
+  if (payload == j.end() || payload->is_null())
+    v.push_back({"payload", "Missing field payload"});
+  else if (!payload->is_object())
+    v.push_back({"payload", "Field payload must be an object"});
+  check_metadata(j, env, v);
+  if (v.empty()) out.value = std::move(env);
+  return out;
+}
+
+error to_error(const std::vector<violation>& violations) {
+  std::string message;
+  for (const auto& v : violations) {
+    if (!message.empty()) message += "; ";
+    message += v.message;
+  }
+  std::vector<std::pair<std::string, std::string>> details;
+  if (!violations.empty() && !violations.front().field.empty()) details.emplace_back("field", violations.front().field);
+  if (violations.size() > 1) details.emplace_back("violations", std::to_string(violations.size()));
+  return error{errc::validation_failed, message, std::move(details)};
+}
+
+result<envelope> parse_envelope(std::string_view json_text) {
+  auto c = check_envelope(json_text);
+  if (!c.ok()) return std::unexpected(to_error(c.violations));
+  return std::move(*c.value);
+}
+
+}  // namespace eventfabric::core

@@ -1,0 +1,52 @@
+#pragma once
+// The platform's message envelope (ARCHITECTURE.md, "Platform standard"):
+//   {"id": uuid, "type": "event.name.v1", "occurred_at": RFC 3339,
+//    "source": str, "correlation_id": str, "trace_id": 32 hex (W3C),
+//    "payload": {...}, "metadata": {"partition_key": str?, "tenant_id": str?}}
+// Validation reports every violation with the field it concerns, so that the
+// error contract can name it (VALIDATION_FAILED, details.field).
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "emulator/core/error.h"
+
+namespace eventfabric::core {
+
+struct envelope {
+  std::string id;
+  std::string type;
+  std::string occurred_at;
+  std::string source;
+  std::string correlation_id;
+  std::string trace_id;
+  std::optional<std::string> partition_key;  // metadata.partition_key: the record key
+  std::optional<std::string> tenant_id;      // metadata.tenant_id
+};
+
+struct violation {
+  std::string field;    // dotted path, e.g. "metadata.partition_key"
+  std::string message;  // one plain sentence
+};
+
+struct envelope_check {
+  std::optional<envelope> value;  // set when there are no violations
+  std::vector<violation> violations;
+  bool ok() const { return violations.empty(); }
+};
+
+// Never throws, whatever the input (malformed JSON, invalid UTF-8, huge nesting).
+envelope_check check_envelope(std::string_view json);
+// check_envelope as a result: the error is VALIDATION_FAILED naming the first field.
+result<envelope> parse_envelope(std::string_view json);
+// The error for a non-empty list of violations.
+error to_error(const std::vector<violation>& violations);
+
+// Individual rules, exposed for reuse and tests.
+bool is_uuid(std::string_view s) noexcept;
+bool is_rfc3339(std::string_view s) noexcept;
+bool is_trace_id(std::string_view s) noexcept;  // W3C: 32 lower-case hex, not all zero
+
+}  // namespace eventfabric::core

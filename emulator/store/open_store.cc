@@ -1,0 +1,52 @@
+#include <array>
+#include <cctype>
+
+#include "emulator/store/memory_store.h"
+#include "emulator/store/sqlite_store.h"
+#include "emulator/store/store.h"
+
+namespace eventfabric::store {
+
+namespace {
+
+constexpr std::array<std::pair<durability, std::string_view>, 3> durability_names = {{
+    {durability::full, "full"},
+    {durability::normal, "normal"},
+    {durability::off, "off"},
+}};
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i])) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string_view to_string(durability d) noexcept {
+  for (const auto& [value, name] : durability_names)
+    if (value == d) return name;
+  return "unknown";
+}
+
+std::optional<durability> parse_durability(std::string_view s) noexcept {
+  for (const auto& [value, name] : durability_names)
+    if (iequals(s, name)) return value;
+  return std::nullopt;
+}
+
+core::result<std::unique_ptr<core::storage>> open_store(const store_options& opts) {
+  if (opts.in_memory) return std::make_unique<memory_store>();
+  auto store = sqlite_store::open(opts.data_dir, opts.mode);
+  if (!store) return std::unexpected(store.error());
+  return std::unique_ptr<core::storage>(std::move(*store));
+}
+
+store_info describe(const core::storage& s) {
+  if (const auto* sql = dynamic_cast<const sqlite_store*>(&s)) return sql->info();
+  if (dynamic_cast<const memory_store*>(&s)) return store_info{"memory", "", 0, durability::normal};
+  return store_info{"unknown", "", 0, durability::normal};
+}
+
+}  // namespace eventfabric::store

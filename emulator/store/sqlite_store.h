@@ -1,0 +1,125 @@
+#pragma once
+// The default backend: one SQLite database `<data_dir>/eventfabric.db` in WAL
+// mode, guarded by `<data_dir>/LOCK` (see dir_lock.h) and versioned by
+// `PRAGMA user_version` (see sqlite_schema.h).
+//
+// Staging is a SQLite transaction: the first write after a commit() or
+// rollback() opens it (BEGIN IMMEDIATE), commit() COMMITs it, so a batch of
+// writes costs one WAL sync (group commit). Semantics match memory_store
+// exactly (see memory_store.h): replace on duplicate position/key, a failed
+// commit() acts as rollback(), load() refuses while writes are staged and
+// delivers values before records.
+//
+// The write methods return void, so a SQLite failure inside one is latched:
+// later writes are skipped and the next commit() returns that storage_error
+// after rolling everything back.
+//
+// Not thread-safe: one thread (the broker's strand) calls it. The storage_loader
+// passed to load() must not call back into the store.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "emulator/core/storage.h"
+#include "emulator/store/dir_lock.h"
+#include "emulator/store/sqlite_handles.h"
+#include "emulator/store/store.h"
+
+namespace eventfabric::store {
+
+class sqlite_store final : public core::storage {
+ public:
+  // Creates `data_dir` if missing, locks it, opens (or creates) the database,
+  // migrates it and applies `mode`. Errors: see open_store() in store.h.
+  static core::result<std::unique_ptr<sqlite_store>> open(const std::filesystem::path& data_dir,
+                                                          durability mode);
+  // Rolls back whatever is staged (like a crash would lose it), closes the
+  // database, then releases the folder lock.
+  ~sqlite_store() override;
+  sqlite_store(const sqlite_store&) = delete;
+  sqlite_store& operator=(const sqlite_store&) = delete;
+
+  void append(std::string_view topic, int32_t partition, std::span<const core::record> records) override;
+  void erase_records(std::string_view topic, int32_t partition, std::span<const int64_t> offsets) override;
+  void truncate(std::string_view topic, int32_t partition, int64_t before) override;
+  void drop_records(std::string_view topic) override;
+
+  void put(std::string_view space, std::string_view key, std::string_view value) override;
+  void erase(std::string_view space, std::string_view key) override;
+  void erase_prefix(std::string_view space, std::string_view prefix) override;
+
+  core::result<void> commit() override;
+  void rollback() override;
+  core::result<void> load(core::storage_loader& out) override;
+
+  // Test hooks and debug accessors.
+  // The next `n` commit() calls fail with storage_error; each rolls back.
+  void fail_next_commits(int n) { failing_commits_ = n; }
+  // How many commit() calls succeeded (empty commits included).
+  std::size_t commits() const { return commits_; }
+  // Whether any write was staged since the last commit() or rollback().
+  bool has_staged() const { return in_transaction_ || pending_error_.has_value(); }
+  // PRAGMA synchronous as SQLite reports it: 0 off, 1 normal, 2 full.
+  int synchronous_level() const;
+  // PRAGMA journal_mode, e.g. "wal".
+  std::string journal_mode() const;
+  store_info info() const;
+
+ private:
+  enum stmt_id : std::size_t {
+    begin_stmt,
+    commit_stmt,
+    rollback_stmt,
+    insert_record,
+    erase_record,
+    truncate_records,
+    drop_topic,
+    put_value,
+    erase_value,
+    erase_range,
+    erase_from,
+    load_values,
+    load_records,
+    stmt_count,
+  };
+
+  sqlite_store(dir_lock lock, std::filesystem::path data_dir, durability mode);
+  core::result<void> open_database();
+  core::result<void> configure();
+  core::result<void> prepare_statements();
+
+  // Opens the staging transaction if needed; false when a failure is latched.
+  bool begin_write();
+  // Steps a write statement to completion and resets it; latches on failure.
+  bool step_write(sqlite3_stmt* s, std::string_view what);
+  void latch(std::string_view what);
+  void end_transaction(stmt_id how);
+  bool insert_one(sqlite3_stmt* s, const core::record& r);
+  core::result<void> stream_values(core::storage_loader& out);
+  core::result<void> stream_records(core::storage_loader& out);
+  core::error load_error(std::string_view what) const;
+  sqlite3_stmt* stmt(stmt_id id) const { return stmts_[id].get(); }
+
+  // Declaration order is teardown order reversed: statements, then the
+  // connection, then the folder lock.
+  dir_lock lock_;
+  std::filesystem::path data_dir_;
+  std::string db_path_;
+  durability mode_;
+  int schema_version_ = 0;
+  sqlite::db_ptr db_;
+  std::array<sqlite::stmt_ptr, stmt_count> stmts_;
+
+  bool in_transaction_ = false;
+  std::optional<core::error> pending_error_;
+  std::string headers_buf_;  // scratch for encoding one record's headers
+  int failing_commits_ = 0;
+  std::size_t commits_ = 0;
+};
+
+}  // namespace eventfabric::store

@@ -1,0 +1,367 @@
+// sqlite_store only: persistence across reopen, schema versioning, refusal of
+// foreign or corrupt files, folder locking, durability pragmas and latched
+// write errors.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+#include "emulator/store/sqlite_schema.h"
+#include "emulator/store/sqlite_util.h"
+#include "emulator/store/store.h"
+#include "tests/store/store_test_util.h"
+
+namespace eventfabric::store::testing {
+namespace {
+
+std::filesystem::path db_file(const temp_dir& d) { return d.path() / "eventfabric.db"; }
+
+// Runs `sql` on the store's database through a raw connection (the store
+// must be closed, or the statement must not need the write lock).
+void raw_exec(const std::filesystem::path& db, const std::string& sql) {
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr owner(raw);
+  char* err = nullptr;
+  ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
+}
+
+int raw_user_version(const std::filesystem::path& db) {
+  sqlite3* raw = nullptr;
+  sqlite3_open(db.c_str(), &raw);
+  sqlite::db_ptr owner(raw);
+  auto v = sqlite::read_schema_version(raw, "test");
+  return v ? *v : -1;
+}
+
+void fill(core::storage& s) {
+  s.put("topic", "orders", "config");
+  s.put("qmsg", "q\0001"s, "m");
+  s.append("orders", 0, std::vector{make_record(0, "a", "k"s, {{"h", "v"}}), make_record(1, "b")});
+  s.append("orders", 2, std::vector{make_record(0, "c")});
+}
+
+TEST(sqlite_store, committed_writes_survive_reopen) {
+  temp_dir dir;
+  std::vector<event> before;
+  {
+    auto s = open_sqlite(dir.path());
+    fill(*s);
+    ASSERT_TRUE(s->commit());
+    before = load_all(*s);
+  }
+  auto s = open_sqlite(dir.path());
+  EXPECT_EQ(load_all(*s), before);
+  EXPECT_EQ(before.size(), 5u);
+}
+
+TEST(sqlite_store, staged_writes_are_absent_after_destroying_without_commit) {
+  temp_dir dir;
+  {
+    auto s = open_sqlite(dir.path());
+    s->put("s", "committed", "1");
+    ASSERT_TRUE(s->commit());
+    fill(*s);
+    s->erase("s", "committed");
+  }  // "crash": destroyed with writes staged
+  auto s = open_sqlite(dir.path());
+  EXPECT_EQ(load_all(*s), std::vector{value_event("s", "committed", "1")});
+}
+
+TEST(sqlite_store, creates_missing_data_folder_with_parents) {
+  temp_dir dir;
+  const auto nested = dir.path() / "a" / "b";
+  auto s = open_sqlite(nested);
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(std::filesystem::exists(nested / "eventfabric.db"));
+  EXPECT_TRUE(std::filesystem::exists(nested / "LOCK"));
+  const store_info info = s->info();
+  EXPECT_EQ(info.backend, "sqlite");
+  EXPECT_EQ(info.path, (nested / "eventfabric.db").string());
+  EXPECT_EQ(info.schema_version, sqlite::current_schema_version);
+}
+
+TEST(sqlite_store, a_file_in_place_of_the_folder_is_a_storage_error) {
+  temp_dir dir;
+  std::ofstream(dir.path() / "file") << "x";
+  auto s = sqlite_store::open(dir.path() / "file", durability::normal);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, core::errc::storage_error);
+}
+
+TEST(sqlite_store, newer_schema_is_refused_untouched) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();
+  raw_exec(db_file(dir), "PRAGMA user_version = 99");
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, core::errc::incompatible_store);
+  EXPECT_EQ(s.error().message,
+            "data folder " + dir.path().string() +
+                " was written by a newer eventfabric (schema v99; this build reads up to v1);"
+                " upgrade eventfabric or use another --data-dir");
+  EXPECT_EQ(raw_user_version(db_file(dir)), 99);
+}
+
+TEST(sqlite_store, a_foreign_sqlite_database_is_refused) {
+  temp_dir dir;
+  raw_exec(db_file(dir), "CREATE TABLE notes(x)");
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, core::errc::incompatible_store);
+  EXPECT_NE(s.error().message.find("not an eventfabric store"), std::string::npos);
+}
+
+TEST(sqlite_store, a_garbage_file_is_a_storage_error_naming_the_folder) {
+  for (std::size_t size : {std::size_t{10}, std::size_t{4096}}) {
+    temp_dir dir;
+    std::ofstream(db_file(dir), std::ios::binary) << std::string(size, 'g');
+    auto s = sqlite_store::open(dir.path(), durability::normal);
+    ASSERT_FALSE(s.has_value()) << size;
+    EXPECT_EQ(s.error().code, core::errc::storage_error);
+    EXPECT_NE(s.error().message.find(dir.path().string()), std::string::npos) << s.error().message;
+  }
+}
+
+TEST(sqlite_store, corrupt_pages_are_a_storage_error_not_a_crash) {
+  temp_dir dir;
+  {
+    auto s = open_sqlite(dir.path());
+    for (int i = 0; i < 50; ++i) s->append("t", 0, std::vector{make_record(i, std::string(2000, 'x'))});
+    s->put("s", "k", std::string(5000, 'y'));
+    ASSERT_TRUE(s->commit());
+  }  // closing checkpoints the WAL into eventfabric.db
+  {
+    std::fstream f(db_file(dir), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(4096);  // keep page 1 (header and schema), scribble over the rest
+    const std::string junk(std::filesystem::file_size(db_file(dir)) - 4096, '\x5A');
+    f.write(junk.data(), static_cast<std::streamsize>(junk.size()));
+  }
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  if (!s) {
+    EXPECT_EQ(s.error().code, core::errc::storage_error);
+    return;
+  }
+  capture c;
+  auto r = (*s)->load(c);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::errc::storage_error);
+  EXPECT_NE(r.error().message.find(dir.path().string()), std::string::npos) << r.error().message;
+}
+
+TEST(sqlite_store, a_corrupt_headers_blob_is_a_storage_error) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();
+  raw_exec(db_file(dir), R"(INSERT INTO records VALUES ('t', 3, 9, 0, NULL, X'00', X'05000000'))");
+  auto s = open_sqlite(dir.path());
+  capture c;
+  auto r = s->load(c);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::errc::storage_error);
+  EXPECT_NE(r.error().message.find("corrupt headers in record t/3@9"), std::string::npos)
+      << r.error().message;
+}
+
+TEST(sqlite_store, an_empty_file_is_a_new_store) {
+  temp_dir dir;
+  std::ofstream(db_file(dir)).flush();
+  auto s = open_sqlite(dir.path());
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(load_all(*s).empty());
+}
+
+TEST(sqlite_store, a_second_open_in_this_process_is_refused_until_the_first_closes) {
+  temp_dir dir;
+  auto first = open_sqlite(dir.path());
+  auto second = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, core::errc::storage_error);
+  EXPECT_NE(second.error().message.find("is in use by"), std::string::npos) << second.error().message;
+  EXPECT_NE(second.error().message.find("(pid " + std::to_string(getpid()) + ")"), std::string::npos);
+  first.reset();
+  EXPECT_NE(open_sqlite(dir.path()), nullptr);
+}
+
+TEST(sqlite_store, another_process_holding_the_folder_is_named_by_pid) {
+  temp_dir dir;
+  int ready[2], release[2];
+  ASSERT_EQ(pipe(ready), 0);
+  ASSERT_EQ(pipe(release), 0);
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    auto s = sqlite_store::open(dir.path(), durability::normal);
+    char c = s ? 'y' : 'n';
+    (void)!write(ready[1], &c, 1);
+    (void)!read(release[0], &c, 1);  // hold the folder until the parent is done
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  ASSERT_EQ(c, 'y');
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().message, "data folder " + dir.path().string() +
+                                   " is in use by another eventfabric process (pid " + std::to_string(pid) +
+                                   ")");
+  ASSERT_EQ(write(release[1], &c, 1), 1);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  for (int fd : {ready[0], ready[1], release[0], release[1]}) close(fd);
+  EXPECT_NE(open_sqlite(dir.path()), nullptr);
+}
+
+TEST(sqlite_store, durability_modes_set_synchronous_in_wal_mode) {
+  const std::pair<durability, int> expected[] = {
+      {durability::full, 2}, {durability::normal, 1}, {durability::off, 0}};
+  for (auto [mode, level] : expected) {
+    temp_dir dir;
+    auto s = open_sqlite(dir.path(), mode);
+    ASSERT_NE(s, nullptr);
+    EXPECT_EQ(s->synchronous_level(), level) << to_string(mode);
+    EXPECT_EQ(s->journal_mode(), "wal");
+    EXPECT_EQ(s->info().mode, mode);
+  }
+}
+
+// A trigger planted through a raw connection makes one put fail inside the
+// store, which has no way to report it but the next commit().
+TEST(sqlite_store, a_failed_write_is_latched_and_reported_by_commit) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();
+  raw_exec(db_file(dir),
+           "CREATE TRIGGER poison BEFORE INSERT ON kv WHEN NEW.key = CAST('poison' AS BLOB) "
+           "BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+  auto s = open_sqlite(dir.path());
+  s->put("s", "before", "1");
+  s->put("s", "poison", "x");
+  s->put("s", "after", "2");  // skipped: the batch is already doomed
+  EXPECT_TRUE(s->has_staged());
+  auto r = s->commit();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().code, core::errc::storage_error);
+  EXPECT_NE(r.error().message.find("poisoned"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(s->has_staged());
+  EXPECT_TRUE(load_all(*s).empty());
+  s->put("s", "fine", "3");
+  ASSERT_TRUE(s->commit());
+  EXPECT_EQ(load_all(*s), std::vector{value_event("s", "fine", "3")});
+}
+
+// ---- schema chain --------------------------------------------------------
+
+int v2_runs = 0;
+core::result<void> test_v2(sqlite3* db) {
+  ++v2_runs;
+  return sqlite::exec(db, "CREATE TABLE extra(x)", "test v2");
+}
+
+std::vector<sqlite::migration> chain_with_v2() {
+  auto chain = std::vector<sqlite::migration>(sqlite::migrations().begin(), sqlite::migrations().end());
+  chain.push_back({2, "test v1 -> v2", &test_v2});
+  return chain;
+}
+
+TEST(sqlite_schema, a_v2_step_slots_into_the_chain) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();  // a v1 store
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr db(raw);
+  v2_runs = 0;
+  const auto chain = chain_with_v2();
+  auto v = sqlite::migrate(raw, "d", chain);
+  ASSERT_TRUE(v.has_value()) << v.error().message;
+  EXPECT_EQ(*v, 2);
+  EXPECT_EQ(v2_runs, 1);
+  EXPECT_EQ(sqlite::migrate(raw, "d", chain).value_or(-1), 2);
+  EXPECT_EQ(v2_runs, 1);  // nothing pending the second time
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT * FROM extra, records, kv", nullptr, nullptr, nullptr), SQLITE_OK);
+}
+
+TEST(sqlite_schema, a_new_database_runs_the_whole_chain) {
+  temp_dir dir;
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr db(raw);
+  v2_runs = 0;
+  EXPECT_EQ(sqlite::migrate(raw, "d", chain_with_v2()).value_or(-1), 2);
+  EXPECT_EQ(v2_runs, 1);
+  EXPECT_EQ(raw_user_version(db_file(dir)), 2);
+  // ... and this build (up to v1) now refuses it.
+  db.reset();
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_FALSE(s.has_value());
+  EXPECT_EQ(s.error().code, core::errc::incompatible_store);
+}
+
+TEST(sqlite_schema, a_failing_step_rolls_back_and_keeps_the_old_version) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr db(raw);
+  auto chain = chain_with_v2();
+  chain.back().apply = [](sqlite3* d) { return sqlite::exec(d, "CREATE TABLE kv(x)", "clash"); };
+  auto v = sqlite::migrate(raw, "d", chain);
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().code, core::errc::storage_error);
+  EXPECT_EQ(raw_user_version(db_file(dir)), 1);
+}
+
+TEST(sqlite_schema, load_queries_stream_through_indexes_without_sorting) {
+  temp_dir dir;
+  open_sqlite(dir.path()).reset();
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr db(raw);
+  for (std::string_view sql : {sqlite::load_records_sql, sqlite::load_values_sql}) {
+    const std::string explain = "EXPLAIN QUERY PLAN " + std::string(sql);
+    auto stmt = sqlite::prepare(raw, explain);
+    ASSERT_TRUE(stmt.has_value());
+    std::string plan;
+    while (sqlite3_step(stmt->get()) == SQLITE_ROW)
+      plan += std::string(sqlite::column_bytes(stmt->get(), 3)) + ";";
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+    EXPECT_NE(plan.find("USING INDEX"), std::string::npos) << plan;
+  }
+}
+
+// ---- small pieces --------------------------------------------------------
+
+TEST(store_keys, prefix_upper_bound_increments_past_trailing_0xff) {
+  EXPECT_EQ(prefix_upper_bound("a"), "b");
+  EXPECT_EQ(prefix_upper_bound("a\0"s), "a\x01"s);
+  EXPECT_EQ(prefix_upper_bound("a\xFE"), "a\xFF");
+  EXPECT_EQ(prefix_upper_bound("a\xFF\xFF"), "b");
+  EXPECT_EQ(prefix_upper_bound("\xFE\xFF"), "\xFF");
+  EXPECT_EQ(prefix_upper_bound("\xFF\xFF"), std::nullopt);
+  EXPECT_EQ(prefix_upper_bound(""), std::nullopt);
+}
+
+TEST(store_options, durability_names_round_trip) {
+  for (auto d : {durability::full, durability::normal, durability::off})
+    EXPECT_EQ(parse_durability(to_string(d)), d);
+  EXPECT_EQ(parse_durability("FULL"), durability::full);
+  EXPECT_EQ(parse_durability("fast"), std::nullopt);
+  EXPECT_EQ(parse_durability(""), std::nullopt);
+  EXPECT_EQ(store_options{}.mode, durability::normal);
+}
+
+TEST(store_options, open_store_picks_the_backend) {
+  temp_dir dir;
+  auto mem = open_store({.data_dir = dir.path() / "unused", .in_memory = true});
+  ASSERT_TRUE(mem.has_value());
+  EXPECT_EQ(describe(**mem).backend, "memory");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "unused"));
+  auto disk = open_store({.data_dir = dir.path() / "data", .mode = durability::full});
+  ASSERT_TRUE(disk.has_value()) << disk.error().message;
+  EXPECT_EQ(describe(**disk).backend, "sqlite");
+  EXPECT_EQ(describe(**disk).mode, durability::full);
+}
+
+}  // namespace
+}  // namespace eventfabric::store::testing
