@@ -33,7 +33,7 @@ void BM_ProduceFetch_InMemory(benchmark::State& state) {
   core::manual_clock clock;
   core::broker b({.clk = &clock, .seed = 1});
   core::topic_config c{"bench.record.written.v1", 8};
-  c.retention_records = 100'000;  // bounded memory over long runs
+  c.retention_records = 1'000;  // bounded memory over long runs (per partition)
   (void)b.topics().create(c);
   std::vector<std::string> values;
   for (int i = 0; i < 64; ++i) values.push_back(envelope_1k(i));
@@ -56,7 +56,7 @@ void BM_ProduceFetch_InMemory(benchmark::State& state) {
     });
     bytes += n;
     benchmark::DoNotOptimize(read);
-    if (++i % 100'000 == 0) b.tick();
+    if (++i % 10'000 == 0) b.tick();
   }
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
@@ -67,7 +67,7 @@ void BM_ProduceFetchCopy_InMemory(benchmark::State& state) {
   core::manual_clock clock;
   core::broker b({.clk = &clock, .seed = 1});
   core::topic_config c{"bench.record.written.v1", 8};
-  c.retention_records = 100'000;
+  c.retention_records = 1'000;
   (void)b.topics().create(c);
   std::vector<std::string> values;
   for (int i = 0; i < 64; ++i) values.push_back(envelope_1k(i));
@@ -81,7 +81,7 @@ void BM_ProduceFetchCopy_InMemory(benchmark::State& state) {
     auto out = b.topics().produce(c.name, std::move(batch));
     auto recs = b.topics().fetch(c.name, out->front().partition, out->front().offset, {1, 1 << 20});
     benchmark::DoNotOptimize(recs);
-    if (++i % 100'000 == 0) b.tick();
+    if (++i % 10'000 == 0) b.tick();
   }
   state.SetItemsProcessed(state.iterations());
 }
