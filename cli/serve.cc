@@ -1,25 +1,114 @@
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <ostream>
 
 #include "cli/commands.h"
+#include "emulator/core/broker.h"
+#include "emulator/server/app.h"
+#include "emulator/server/http_server.h"
+#include "emulator/store/store.h"
+#include "eventfabric_version.h"
 
 namespace eventfabric::cli {
+namespace {
+
+struct serve_options {
+  int port = 8095;
+  std::string data_dir = ".eventfabric";
+  bool in_memory = false;
+  uint64_t seed = 0;
+  std::string log_format = "text";
+  std::string durability = "normal";
+  bool relaxed_names = false;
+  std::size_t max_body = 8 << 20;
+  int64_t request_timeout_ms = 15'000;
+  int64_t idle_timeout_ms = 60'000;
+  std::size_t max_connections = 512;
+};
+
+void setup_logging(const std::string& format) {
+  auto logger = spdlog::stderr_color_mt("eventfabric");
+  if (format == "json")
+    logger->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%e%z","level":"%l","msg":"%v"})");
+  else
+    logger->set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+  spdlog::set_default_logger(logger);
+}
+
+int serve(const serve_options& o, io streams) {
+  const auto started = std::chrono::steady_clock::now();
+  setup_logging(o.log_format);
+  store::store_options so;
+  so.data_dir = o.data_dir;
+  so.in_memory = o.in_memory;
+  so.mode = *store::parse_durability(o.durability);
+  std::unique_ptr<core::storage> st;
+  if (!o.in_memory) {
+    auto opened = store::open_store(so);
+    if (!opened) {
+      streams.err << "eventfabric serve: " << opened.error().message << "\n";
+      return 2;
+    }
+    st = std::move(*opened);
+  }
+  core::broker b({.clk = nullptr, .seed = o.seed, .store = st.get(), .strict_names = !o.relaxed_names});
+  if (auto ok = b.recover(); !ok) {
+    streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
+    return 2;
+  }
+  server::server_options sopts;
+  sopts.port = static_cast<uint16_t>(o.port);
+  sopts.max_body_bytes = o.max_body;
+  sopts.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
+  sopts.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
+  sopts.max_connections = o.max_connections;
+  server::app_options aopts;
+  aopts.base_url = "http://127.0.0.1:" + std::to_string(o.port);
+  aopts.max_body_bytes = o.max_body;
+  aopts.version = EVENTFABRIC_VERSION;
+  server::app a(b, aopts);
+  server::http_server srv(a, sopts);
+  if (auto ok = srv.listen(); !ok) {
+    streams.err << "eventfabric serve: " << ok.error().message << "\n";
+    return 2;
+  }
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  spdlog::info("eventfabric {} listening on http://127.0.0.1:{} ({}, seed {}) ready in {} ms", EVENTFABRIC_VERSION,
+               srv.port(), o.in_memory ? "in memory, nothing persisted" : "data in " + o.data_dir + ", durability " + o.durability,
+               o.seed, ms.count());
+  srv.run(true);
+  spdlog::info("stopped: in-flight requests finished, state flushed");
+  spdlog::shutdown();
+  return 0;
+}
+
+}  // namespace
 
 void add_serve(CLI::App& app, io streams, int& exit_code) {
-  auto* cmd = app.add_subcommand("serve", "Start the emulator (HTTP APIs on 127.0.0.1).");
-  auto port = std::make_shared<int>(8095);
-  auto data_dir = std::make_shared<std::string>(".eventfabric");
-  auto in_memory = std::make_shared<bool>(false);
-  cmd->add_option("--port", *port, "Port to listen on")->capture_default_str();
-  cmd->add_option("--data-dir", *data_dir, "Data folder (SQLite)")->capture_default_str();
-  cmd->add_flag("--in-memory", *in_memory, "Keep everything in memory; nothing is persisted");
-  cmd->callback([streams, &exit_code] {
-    // The broker core and store are built; the HTTP server is not (issue #4).
-    streams.err << "eventfabric serve: the HTTP server is not part of this build yet.\n"
-                   "The broker core and its SQLite store are built and tested; the server lands with\n"
-                   "the emulator-server issue. Nothing is listening.\n";
-    exit_code = 3;
-  });
+  auto* cmd = app.add_subcommand("serve", "Start the emulator: every HTTP API on one port, on 127.0.0.1.");
+  auto o = std::make_shared<serve_options>();
+  cmd->add_option("--port", o->port, "Port to listen on (0 = any free port)")->capture_default_str()->check(CLI::Range(0, 65535));
+  cmd->add_option("--data-dir", o->data_dir, "Data folder (SQLite, WAL)")->capture_default_str();
+  cmd->add_flag("--in-memory", o->in_memory, "Keep everything in memory; nothing is persisted");
+  cmd->add_option("--seed", o->seed, "Seed for every random choice (member ids, jitter, faults)")->capture_default_str();
+  cmd->add_option("--log-format", o->log_format, "Log format")->capture_default_str()->check(CLI::IsMember({"text", "json"}));
+  cmd->add_option("--durability", o->durability,
+                  "full: fsync every commit; normal: survives kill -9, may lose the last commits on power loss; "
+                  "off: no fsync")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"full", "normal", "off"}));
+  cmd->add_flag("--relaxed-names", o->relaxed_names,
+                "Accept any Kafka-legal topic and queue name instead of the platform naming rules");
+  cmd->add_option("--max-body", o->max_body, "Largest request body in bytes (413 above)")->capture_default_str();
+  cmd->add_option("--request-timeout-ms", o->request_timeout_ms, "Time a client has to send one whole request")
+      ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3'600'000}));
+  cmd->add_option("--idle-timeout-ms", o->idle_timeout_ms, "Keep-alive connections idle longer are closed")
+      ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3'600'000}));
+  cmd->add_option("--max-connections", o->max_connections, "Connections above this get 503")->capture_default_str();
+  cmd->callback([o, streams, &exit_code] { exit_code = serve(*o, streams); });
 }
 
 }  // namespace eventfabric::cli

@@ -58,10 +58,12 @@ TEST(Cli, UnknownCommandOrOptionIsUsageError) {
   EXPECT_EQ(run_cli({}).code, 2);
 }
 
-TEST(Cli, ServeSaysPlainlyItIsNotBuiltYet) {
-  auto r = run_cli({"serve"});
-  EXPECT_EQ(r.code, 3);
-  EXPECT_NE(r.err.find("not part of this build"), std::string::npos);
+TEST(Cli, ServeRefusesAnUnusableDataFolderWithExit2) {
+  auto r = run_cli({"serve", "--port", "0", "--data-dir", "/proc/definitely/not/here"});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("/proc/definitely/not/here"), std::string::npos) << r.err;
+  EXPECT_EQ(run_cli({"serve", "--log-format", "xml"}).code, 2);
+  EXPECT_EQ(run_cli({"serve", "--port", "70000"}).code, 2);
 }
 
 TEST(Cli, EnvelopeCheckExitCodes) {

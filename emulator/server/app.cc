@@ -1,0 +1,42 @@
+#include "emulator/server/app.h"
+
+#include <exception>
+
+#include "emulator/server/consumer_instances.h"
+#include "emulator/server/errors.h"
+#include "emulator/server/handlers.h"
+#include "emulator/server/router.h"
+
+namespace eventfabric::server {
+
+app::app(core::broker& broker, app_options opts)
+    : broker_(broker),
+      opts_(std::move(opts)),
+      consumers_(std::make_unique<consumer_instances>(broker)),
+      router_(std::make_unique<router>()) {
+  add_system_routes(*router_);
+  add_topic_routes(*router_);
+  add_consumer_routes(*router_);
+  add_queue_routes(*router_);
+  consumers_->evict_orphans();
+}
+
+app::~app() = default;
+
+void app::consumers_expire() { consumers_->expire(); }
+
+outcome app::handle(const request& req) {
+  if (req.body.size() > opts_.max_body_bytes)
+    return error_response(413, core::errc::too_large,
+                          "the request body is " + std::to_string(req.body.size()) + " bytes; the limit is " +
+                              std::to_string(opts_.max_body_bytes),
+                          {{"limit", std::to_string(opts_.max_body_bytes)}});
+  try {
+    return router_->dispatch(*this, req);
+  } catch (const std::exception& e) {
+    // A bug, never the client's fault: answer and keep serving.
+    return error_response(500, core::errc::internal, std::string("internal error: ") + e.what());
+  }
+}
+
+}  // namespace eventfabric::server

@@ -1,0 +1,57 @@
+#pragma once
+// The server's application state and request dispatch, free of transport:
+// app::handle(request) -> outcome. Owned by the server; every call happens on
+// the server's single strand (one io_context thread), which is also the
+// broker's strand.
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "emulator/core/broker.h"
+#include "emulator/server/http_types.h"
+#include "emulator/server/metrics.h"
+
+namespace eventfabric::server {
+
+class router;
+class consumer_instances;
+
+struct app_options {
+  std::size_t max_body_bytes = 8 << 20;  // larger bodies get 413
+  std::string base_url = "http://127.0.0.1:8095";  // for REST-proxy base_uri answers
+  std::string version = "0";
+};
+
+class app {
+ public:
+  app(core::broker& broker, app_options opts);
+  ~app();
+
+  // Maps one request to its outcome. Never throws: a handler exception
+  // becomes a 500 in the error contract.
+  outcome handle(const request& req);
+
+  core::broker& broker() { return broker_; }
+  server::metrics& metrics() { return metrics_; }
+  consumer_instances& consumers() { return *consumers_; }
+  // Forgets idle REST-proxy consumer instances (called from the server's tick).
+  void consumers_expire();
+  const app_options& options() const { return opts_; }
+  // Called when records or messages were added, to wake long polls.
+  void set_on_data(std::function<void()> fn) { on_data_ = std::move(fn); }
+  void data_arrived() {
+    if (on_data_) on_data_();
+  }
+
+ private:
+  core::broker& broker_;
+  app_options opts_;
+  server::metrics metrics_;
+  std::unique_ptr<consumer_instances> consumers_;
+  std::unique_ptr<router> router_;
+  std::function<void()> on_data_;
+};
+
+}  // namespace eventfabric::server

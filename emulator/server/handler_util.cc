@@ -1,0 +1,80 @@
+#include "emulator/server/handler_util.h"
+
+#include <charconv>
+
+namespace eventfabric::server {
+
+decoded<json> parse_json_body(const request& req) {
+  if (req.body.empty())
+    return error_response(400, "MALFORMED_JSON", "the request body is empty; a JSON document is expected");
+  try {
+    return json::parse(req.body);
+  } catch (const json::parse_error& e) {
+    // nlohmann also rejects invalid UTF-8 here.
+    return error_response(400, "MALFORMED_JSON", std::string("the request body is not valid JSON: ") + e.what(),
+                          {{"position", std::to_string(e.byte)}});
+  }
+}
+
+std::optional<response> require_content_type(const request& req, std::span<const std::string_view> accepted) {
+  const std::string ct = req.content_type();
+  for (auto a : accepted)
+    if (ct == a) return std::nullopt;
+  std::string list;
+  for (auto a : accepted) list += (list.empty() ? "" : ", ") + std::string(a);
+  return error_response(415, "UNSUPPORTED_MEDIA_TYPE",
+                        "Content-Type '" + ct + "' is not supported here; use one of: " + list,
+                        {{"content_type", ct}});
+}
+
+decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_t min, int64_t max) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || v < min || v > max)
+    return error_response(400, core::errc::invalid_argument,
+                          std::string(field) + " must be an integer between " + std::to_string(min) + " and " +
+                              std::to_string(max) + ", not '" + std::string(text.substr(0, 64)) + "'",
+                          {{"field", std::string(field)}});
+  return v;
+}
+
+response json_response(int status, const json& body, std::string content_type) {
+  response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  return r;
+}
+
+response no_content() {
+  response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+decoded<std::string> string_field(const json& obj, const char* field, bool required) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) {
+    if (!required) return std::string();
+    return error_response(400, core::errc::invalid_argument, std::string("missing field ") + field,
+                          {{"field", field}});
+  }
+  if (!it->is_string())
+    return error_response(400, core::errc::invalid_argument, std::string("field ") + field + " must be a string",
+                          {{"field", field}});
+  return it->get<std::string>();
+}
+
+decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return std::optional<int64_t>{};
+  if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max)
+    return error_response(400, core::errc::invalid_argument,
+                          std::string("field ") + field + " must be an integer between " + std::to_string(min) +
+                              " and " + std::to_string(max),
+                          {{"field", field}});
+  return std::optional<int64_t>{it->get<int64_t>()};
+}
+
+}  // namespace eventfabric::server

@@ -1,0 +1,44 @@
+#pragma once
+// Shared decode/guard helpers for handlers. Each returns either the decoded
+// value or the error response to send, so a handler reads as
+// decode -> guards -> delegate -> respond.
+
+#include <cstdint>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "emulator/core/error.h"
+#include "emulator/server/errors.h"
+#include "emulator/server/http_types.h"
+
+namespace eventfabric::server {
+
+using json = nlohmann::json;
+
+template <class T>
+using decoded = std::variant<T, response>;
+
+// The body as JSON; 400 MALFORMED_JSON (with the parser's position) otherwise.
+decoded<json> parse_json_body(const request& req);
+// 415 unless the Content-Type is one of `accepted` (an empty body is exempt when allow_empty).
+std::optional<response> require_content_type(const request& req, std::span<const std::string_view> accepted);
+inline std::optional<response> require_content_type(const request& req, std::initializer_list<std::string_view> accepted) {
+  return require_content_type(req, std::span<const std::string_view>(accepted.begin(), accepted.size()));
+}
+// A non-negative integer path or query value; 400 naming `field` otherwise.
+decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_t min = 0,
+                           int64_t max = INT64_MAX);
+
+response json_response(int status, const json& body, std::string content_type = "application/json");
+response no_content();
+
+// Typed field access with errors naming the field.
+decoded<std::string> string_field(const json& obj, const char* field, bool required = true);
+decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max);
+
+}  // namespace eventfabric::server

@@ -1,0 +1,13 @@
+#pragma once
+// Route registration, one function per API area (one .cc file each).
+
+namespace eventfabric::server {
+
+class router;
+
+void add_system_routes(router& r);    // /health, /metrics
+void add_topic_routes(router& r);     // REST Proxy v2 topics + produce, /admin/topics
+void add_consumer_routes(router& r);  // REST Proxy v2 consumer instances
+void add_queue_routes(router& r);     // queues, exchanges, bindings, publish/receive/ack
+
+}  // namespace eventfabric::server

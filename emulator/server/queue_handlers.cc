@@ -1,0 +1,327 @@
+// Queues and exchanges (RabbitMQ model) over HTTP. Routes:
+//   GET /queues, PUT|GET|DELETE /queues/{queue}, POST /queues/{queue}/purge
+//   POST /queues/{queue}/messages (publish via the default exchange)
+//   GET /queues/{queue}/messages?max=N (peek), GET /queues/{queue}/dead?max=N
+//   POST /queues/{queue}/receive (long poll, lease), /ack, /nack, /reject
+//   GET /exchanges, PUT|DELETE /exchanges/{exchange}, POST /exchanges/{exchange}/publish
+//   GET|POST|DELETE /bindings
+#include "emulator/core/envelope.h"
+#include "emulator/server/app.h"
+#include "emulator/server/handler_util.h"
+#include "emulator/server/handlers.h"
+#include "emulator/server/router.h"
+
+namespace eventfabric::server {
+namespace {
+
+json message_json(const core::message& m) {
+  json body = json::parse(m.body, nullptr, false);
+  json headers = json::object();
+  for (const auto& h : m.headers) headers[h.key] = h.value;
+  json deaths = json::array();
+  for (const auto& d : m.deaths)
+    deaths.push_back({{"reason", d.reason}, {"queue", d.queue}, {"count", d.count}, {"time", d.time_ms},
+                      {"exchange", d.exchange}, {"routing-keys", d.routing_keys}});
+  json out = {{"id", m.id},           {"exchange", m.exchange}, {"routing_key", m.routing_key},
+              {"message_id", m.message_id}, {"priority", m.priority}, {"published_ms", m.published_ms},
+              {"headers", headers},   {"body", body.is_discarded() ? json(m.body) : body}};
+  if (!deaths.empty()) out["x-death"] = deaths;
+  return out;
+}
+
+decoded<json> object_body(const request& req) {
+  if (auto bad = require_content_type(req, {"application/json"})) return *bad;
+  auto body = parse_json_body(req);
+  if (auto* err = std::get_if<response>(&body)) return *err;
+  if (!std::get<json>(body).is_object())
+    return error_response(400, core::errc::invalid_argument, "the body must be a JSON object");
+  return body;
+}
+
+decoded<core::queue_config> decode_queue_config(const json& j, std::string name) {
+  core::queue_config c;
+  c.name = std::move(name);
+  auto ttl = int_field(j, "message_ttl_ms", 0, INT64_MAX);
+  if (auto* e = std::get_if<response>(&ttl)) return *e;
+  auto maxlen = int_field(j, "max_length", 0, INT64_MAX);
+  if (auto* e = std::get_if<response>(&maxlen)) return *e;
+  auto prio = int_field(j, "max_priority", 1, 255);
+  if (auto* e = std::get_if<response>(&prio)) return *e;
+  auto limit = int_field(j, "delivery_limit", 0, INT32_MAX);
+  if (auto* e = std::get_if<response>(&limit)) return *e;
+  auto overflow = string_field(j, "overflow", false);
+  if (auto* e = std::get_if<response>(&overflow)) return *e;
+  auto dlx = string_field(j, "dead_letter_exchange", false);
+  if (auto* e = std::get_if<response>(&dlx)) return *e;
+  c.message_ttl_ms = std::get<std::optional<int64_t>>(ttl);
+  c.max_length = std::get<std::optional<int64_t>>(maxlen);
+  if (auto v = std::get<std::optional<int64_t>>(prio)) c.max_priority = static_cast<uint8_t>(*v);
+  if (auto v = std::get<std::optional<int64_t>>(limit)) c.delivery_limit = static_cast<int32_t>(*v);
+  const auto& o = std::get<std::string>(overflow);
+  if (o == "reject-publish")
+    c.overflow = core::overflow_policy::reject_publish;
+  else if (!o.empty() && o != "drop-head")
+    return error_response(400, core::errc::invalid_argument, "overflow must be \"drop-head\" or \"reject-publish\"",
+                          {{"field", "overflow"}});
+  c.dead_letter_exchange = std::get<std::string>(dlx);
+  if (auto it = j.find("dead_letter_routing_key"); it != j.end() && !it->is_null()) {
+    if (!it->is_string())
+      return error_response(400, core::errc::invalid_argument, "dead_letter_routing_key must be a string",
+                            {{"field", "dead_letter_routing_key"}});
+    c.dead_letter_routing_key = it->get<std::string>();
+  }
+  return c;
+}
+
+decoded<core::publish_request> decode_publish(const json& j, std::string exchange, std::string routing_key) {
+  core::publish_request p;
+  p.exchange = std::move(exchange);
+  p.routing_key = std::move(routing_key);
+  auto body = j.find("body");
+  if (body == j.end()) return error_response(400, core::errc::invalid_argument, "missing field body", {{"field", "body"}});
+  p.body = body->is_string() ? body->get<std::string>() : body->dump();
+  if (body->is_object() && (body->contains("type") || body->contains("payload") || body->contains("trace_id"))) {
+    auto check = core::check_envelope(p.body);
+    if (!check.ok()) return error_response(core::to_error(check.violations));
+    if (p.message_id.empty()) p.message_id = check.value->id;
+  }
+  if (auto rk = j.find("routing_key"); rk != j.end() && rk->is_string()) p.routing_key = rk->get<std::string>();
+  auto prio = int_field(j, "priority", 0, 255);
+  if (auto* e = std::get_if<response>(&prio)) return *e;
+  p.priority = static_cast<uint8_t>(std::get<std::optional<int64_t>>(prio).value_or(0));
+  auto exp = int_field(j, "expiration_ms", 0, INT64_MAX);
+  if (auto* e = std::get_if<response>(&exp)) return *e;
+  p.expiration_ms = std::get<std::optional<int64_t>>(exp);
+  if (auto mid = j.find("message_id"); mid != j.end() && mid->is_string()) p.message_id = mid->get<std::string>();
+  if (auto h = j.find("headers"); h != j.end() && h->is_object())
+    for (const auto& [k, v] : h->items()) p.headers.push_back({k, v.is_string() ? v.get<std::string>() : v.dump()});
+  p.mandatory = j.value("mandatory", false);
+  return p;
+}
+
+outcome publish(app& a, const request& req, std::string exchange, std::string routing_key) {
+  auto body = object_body(req);
+  if (auto* err = std::get_if<response>(&body)) return *err;
+  auto pub = decode_publish(std::get<json>(body), std::move(exchange), std::move(routing_key));
+  if (auto* err = std::get_if<response>(&pub)) return *err;
+  auto res = a.broker().queues().publish(std::get<core::publish_request>(pub));
+  if (!res) {
+    auto resp = error_response(res.error());
+    resp.needs_sync = res.error().code == core::errc::rejected;  // it may have reached other queues
+    return resp;
+  }
+  for (const auto& q : res->queues) a.metrics().count("eventfabric_published_total", {{"queue", q}});
+  a.data_arrived();
+  auto resp = json_response(201, {{"queues", res->queues}});
+  resp.needs_sync = true;
+  return resp;
+}
+
+outcome receive(app& a, const request& req, const path_params& p) {
+  json j = json::object();
+  if (!req.body.empty()) {
+    auto body = object_body(req);
+    if (auto* err = std::get_if<response>(&body)) return *err;
+    j = std::get<json>(body);
+  }
+  auto max = int_field(j, "max", 1, 10'000);
+  if (auto* e = std::get_if<response>(&max)) return *e;
+  auto lease = int_field(j, "lease_ms", 0, 86'400'000);
+  if (auto* e = std::get_if<response>(&lease)) return *e;
+  auto timeout = int_field(j, "timeout_ms", 0, 60'000);
+  if (auto* e = std::get_if<response>(&timeout)) return *e;
+  auto consumer = string_field(j, "consumer", false);
+  if (auto* e = std::get_if<response>(&consumer)) return *e;
+  const std::string queue = p.at("queue");
+  const std::string tag = std::get<std::string>(consumer).empty() ? "http" : std::get<std::string>(consumer);
+  const auto n = static_cast<std::size_t>(std::get<std::optional<int64_t>>(max).value_or(1));
+  const int64_t lease_ms = std::get<std::optional<int64_t>>(lease).value_or(30'000);
+  auto poll = [&a, queue, tag, n, lease_ms](bool final) -> std::optional<response> {
+    auto got = a.broker().queues().receive(queue, tag, n, lease_ms);
+    if (!got) return error_response(got.error());
+    if (got->empty() && !final) return std::nullopt;
+    json out = json::array();
+    for (const auto& d : *got) {
+      out.push_back({{"delivery_tag", d.delivery_tag}, {"redelivered", d.redelivered},
+                     {"delivery_count", d.delivery_count}, {"queue", d.queue}, {"message", message_json(d.msg)}});
+      a.metrics().count("eventfabric_consumed_total", {{"queue", queue}});
+    }
+    auto resp = json_response(200, out);
+    resp.needs_sync = !got->empty();
+    return resp;
+  };
+  const int64_t wait = std::get<std::optional<int64_t>>(timeout).value_or(0);
+  if (auto first = poll(wait == 0)) return *first;
+  return pending{poll, std::chrono::milliseconds(wait)};
+}
+
+outcome settle(app& a, const request& req, const path_params& p, const std::string& how) {
+  auto body = object_body(req);
+  if (auto* err = std::get_if<response>(&body)) return *err;
+  const json& j = std::get<json>(body);
+  std::vector<uint64_t> tags;
+  if (auto t = j.find("delivery_tag"); t != j.end() && t->is_number_unsigned()) tags.push_back(t->get<uint64_t>());
+  if (auto ts = j.find("delivery_tags"); ts != j.end() && ts->is_array())
+    for (const auto& t : *ts)
+      if (t.is_number_unsigned()) tags.push_back(t.get<uint64_t>());
+  if (tags.empty())
+    return error_response(400, core::errc::invalid_argument, "delivery_tag (or delivery_tags) is required",
+                          {{"field", "delivery_tag"}});
+  const bool requeue = how == "nack" && j.value("requeue", true);
+  for (uint64_t tag : tags) {
+    auto ok = how == "ack" ? a.broker().queues().ack(p.at("queue"), tag)
+                           : a.broker().queues().nack(p.at("queue"), tag, requeue);
+    if (!ok) {
+      auto resp = error_response(ok.error());
+      resp.needs_sync = true;  // earlier tags of the list were settled
+      return resp;
+    }
+  }
+  a.data_arrived();  // a requeue may wake receivers
+  auto resp = no_content();
+  resp.needs_sync = true;
+  return resp;
+}
+
+json queue_json(app& a, const std::string& name) {
+  auto s = a.broker().queues().stats(name);
+  auto c = a.broker().queues().queue_info(name);
+  json out = {{"name", name}, {"ready", s->ready}, {"unacked", s->unacked}, {"dead", s->dead}};
+  if (c->message_ttl_ms) out["message_ttl_ms"] = *c->message_ttl_ms;
+  if (c->max_length) out["max_length"] = *c->max_length;
+  out["overflow"] = c->overflow == core::overflow_policy::reject_publish ? "reject-publish" : "drop-head";
+  if (c->max_priority) out["max_priority"] = *c->max_priority;
+  if (c->delivery_limit) out["delivery_limit"] = *c->delivery_limit;
+  if (!c->dead_letter_exchange.empty()) out["dead_letter_exchange"] = c->dead_letter_exchange;
+  if (c->dead_letter_routing_key) out["dead_letter_routing_key"] = *c->dead_letter_routing_key;
+  return out;
+}
+
+const char* type_name(core::exchange_type t) {
+  return t == core::exchange_type::topic ? "topic" : t == core::exchange_type::fanout ? "fanout" : "direct";
+}
+
+}  // namespace
+
+void add_queue_routes(router& r) {
+  r.add("GET", "/queues", [](app& a, const request&, const path_params&) -> outcome {
+    json out = json::array();
+    for (const auto& q : a.broker().queues().list_queues()) out.push_back(queue_json(a, q));
+    return json_response(200, out);
+  });
+  r.add("PUT", "/queues/{queue}", [](app& a, const request& req, const path_params& p) -> outcome {
+    json j = json::object();
+    if (!req.body.empty()) {
+      auto body = object_body(req);
+      if (auto* err = std::get_if<response>(&body)) return *err;
+      j = std::get<json>(body);
+    }
+    auto cfg = decode_queue_config(j, p.at("queue"));
+    if (auto* err = std::get_if<response>(&cfg)) return *err;
+    const bool existed = a.broker().queues().queue_info(p.at("queue")).has_value();
+    if (auto ok = a.broker().queues().declare_queue(std::get<core::queue_config>(cfg)); !ok) return error_response(ok.error());
+    auto resp = json_response(existed ? 200 : 201, queue_json(a, p.at("queue")));
+    resp.needs_sync = !existed;
+    return resp;
+  });
+  r.add("GET", "/queues/{queue}", [](app& a, const request&, const path_params& p) -> outcome {
+    if (auto c = a.broker().queues().queue_info(p.at("queue")); !c) return error_response(c.error());
+    return json_response(200, queue_json(a, p.at("queue")));
+  });
+  r.add("DELETE", "/queues/{queue}", [](app& a, const request&, const path_params& p) -> outcome {
+    if (auto ok = a.broker().queues().delete_queue(p.at("queue")); !ok) return error_response(ok.error());
+    auto resp = no_content();
+    resp.needs_sync = true;
+    return resp;
+  });
+  r.add("POST", "/queues/{queue}/purge", [](app& a, const request&, const path_params& p) -> outcome {
+    auto n = a.broker().queues().purge(p.at("queue"));
+    if (!n) return error_response(n.error());
+    auto resp = json_response(200, {{"purged", *n}});
+    resp.needs_sync = true;
+    return resp;
+  });
+  r.add("POST", "/queues/{queue}/messages", [](app& a, const request& req, const path_params& p) -> outcome {
+    if (auto c = a.broker().queues().queue_info(p.at("queue")); !c) return error_response(c.error());
+    return publish(a, req, "", p.at("queue"));
+  });
+  r.add("GET", "/queues/{queue}/messages", [](app& a, const request& req, const path_params& p) -> outcome {
+    auto max = parse_int(req.param("max", "100"), "max", 1, 10'000);
+    if (auto* e = std::get_if<response>(&max)) return *e;
+    auto msgs = a.broker().queues().peek(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)));
+    if (!msgs) return error_response(msgs.error());
+    json out = json::array();
+    for (const auto& m : *msgs) out.push_back(message_json(m));
+    return json_response(200, out);
+  });
+  r.add("GET", "/queues/{queue}/dead", [](app& a, const request& req, const path_params& p) -> outcome {
+    auto max = parse_int(req.param("max", "100"), "max", 1, 10'000);
+    if (auto* e = std::get_if<response>(&max)) return *e;
+    auto msgs = a.broker().queues().dead_letters(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)));
+    if (!msgs) return error_response(msgs.error());
+    json out = json::array();
+    for (const auto& m : *msgs) out.push_back(message_json(m));
+    return json_response(200, out);
+  });
+  r.add("POST", "/queues/{queue}/receive", receive);
+  r.add("POST", "/queues/{queue}/ack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "ack"); });
+  r.add("POST", "/queues/{queue}/nack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "nack"); });
+  r.add("POST", "/queues/{queue}/reject", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "reject"); });
+  r.add("GET", "/exchanges", [](app& a, const request&, const path_params&) -> outcome {
+    json out = json::array();
+    for (const auto& e : a.broker().queues().list_exchanges()) out.push_back({{"name", e.name}, {"type", type_name(e.type)}});
+    return json_response(200, out);
+  });
+  r.add("PUT", "/exchanges/{exchange}", [](app& a, const request& req, const path_params& p) -> outcome {
+    auto body = object_body(req);
+    if (auto* err = std::get_if<response>(&body)) return *err;
+    auto type = string_field(std::get<json>(body), "type");
+    if (auto* err = std::get_if<response>(&type)) return *err;
+    const auto& t = std::get<std::string>(type);
+    core::exchange_config c{p.at("exchange"), core::exchange_type::direct};
+    if (t == "topic") c.type = core::exchange_type::topic;
+    else if (t == "fanout") c.type = core::exchange_type::fanout;
+    else if (t != "direct")
+      return error_response(400, core::errc::invalid_argument, "type must be direct, topic or fanout", {{"field", "type"}});
+    if (auto ok = a.broker().queues().declare_exchange(c); !ok) return error_response(ok.error());
+    auto resp = json_response(201, {{"name", c.name}, {"type", t}});
+    resp.needs_sync = true;
+    return resp;
+  });
+  r.add("DELETE", "/exchanges/{exchange}", [](app& a, const request&, const path_params& p) -> outcome {
+    if (auto ok = a.broker().queues().delete_exchange(p.at("exchange")); !ok) return error_response(ok.error());
+    auto resp = no_content();
+    resp.needs_sync = true;
+    return resp;
+  });
+  r.add("POST", "/exchanges/{exchange}/publish", [](app& a, const request& req, const path_params& p) -> outcome {
+    return publish(a, req, p.at("exchange"), "");
+  });
+  r.add("GET", "/bindings", [](app& a, const request&, const path_params&) -> outcome {
+    json out = json::array();
+    for (const auto& b : a.broker().queues().list_bindings())
+      out.push_back({{"exchange", b.exchange}, {"queue", b.queue}, {"routing_key", b.routing_key}});
+    return json_response(200, out);
+  });
+  for (const char* method : {"POST", "DELETE"}) {
+    r.add(method, "/bindings", [method = std::string(method)](app& a, const request& req, const path_params&) -> outcome {
+      auto body = object_body(req);
+      if (auto* err = std::get_if<response>(&body)) return *err;
+      const json& j = std::get<json>(body);
+      auto ex = string_field(j, "exchange");
+      if (auto* err = std::get_if<response>(&ex)) return *err;
+      auto q = string_field(j, "queue");
+      if (auto* err = std::get_if<response>(&q)) return *err;
+      auto rk = string_field(j, "routing_key", false);
+      if (auto* err = std::get_if<response>(&rk)) return *err;
+      core::binding b{std::get<std::string>(ex), std::get<std::string>(q), std::get<std::string>(rk)};
+      auto ok = method == "POST" ? a.broker().queues().bind(b) : a.broker().queues().unbind(b);
+      if (!ok) return error_response(ok.error());
+      auto resp = method == "POST" ? json_response(201, j) : no_content();
+      resp.needs_sync = true;
+      return resp;
+    });
+  }
+}
+
+}  // namespace eventfabric::server

@@ -1,0 +1,245 @@
+// Topics: Confluent REST Proxy v2 (list, describe, produce) and our own
+// administration routes under /admin/topics.
+#include "emulator/core/envelope.h"
+#include "emulator/server/app.h"
+#include "emulator/server/handler_util.h"
+#include "emulator/server/handlers.h"
+#include "emulator/server/router.h"
+
+namespace eventfabric::server {
+namespace {
+
+constexpr const char* kV2 = "application/vnd.kafka.v2+json";
+constexpr std::string_view kProduceTypes[] = {
+    "application/vnd.kafka.json.v2+json", "application/vnd.kafka.v2+json", "application/json"};
+
+bool looks_like_envelope(const json& v) {
+  if (!v.is_object()) return false;
+  for (const char* f : {"id", "type", "payload", "metadata", "trace_id", "correlation_id", "occurred_at"})
+    if (v.contains(f)) return true;
+  return false;
+}
+
+json partition_json(int32_t p) {
+  return {{"partition", p}, {"leader", 0}, {"replicas", json::array({{{"broker", 0}, {"leader", true}, {"in_sync", true}}})}};
+}
+
+json topic_json(const core::topic_info& info) {
+  json parts = json::array();
+  for (const auto& p : info.partitions) parts.push_back(partition_json(p.partition));
+  const auto& c = info.config;
+  return {{"name", c.name},
+          {"configs",
+           {{"cleanup.policy", c.cleanup == core::cleanup_policy::compact ? "compact" : "delete"},
+            {"retention.ms", std::to_string(c.retention_ms)},
+            {"retention.records", std::to_string(c.retention_records)},
+            {"max.message.bytes", std::to_string(c.max_message_bytes)}}},
+          {"partitions", std::move(parts)}};
+}
+
+json admin_topic_json(const core::topic_info& info) {
+  json parts = json::array();
+  for (const auto& p : info.partitions)
+    parts.push_back({{"partition", p.partition},
+                     {"log_start", p.log_start},
+                     {"high_watermark", p.high_watermark},
+                     {"records", p.records},
+                     {"bytes", p.bytes}});
+  const auto& c = info.config;
+  return {{"name", c.name},
+          {"partitions", c.partitions},
+          {"retention_ms", c.retention_ms},
+          {"retention_records", c.retention_records},
+          {"cleanup_policy", c.cleanup == core::cleanup_policy::compact ? "compact" : "delete"},
+          {"max_message_bytes", c.max_message_bytes},
+          {"partition_info", std::move(parts)}};
+}
+
+// Decodes one REST-proxy record into a produce_record; envelopes are
+// validated and keyed by metadata.partition_key.
+decoded<core::produce_record> decode_record(const json& rec, std::size_t index, std::optional<int32_t> partition) {
+  const std::string at = "records[" + std::to_string(index) + "]";
+  if (!rec.is_object())
+    return error_response(400, core::errc::invalid_argument, at + " must be an object", {{"field", at}});
+  core::produce_record pr;
+  pr.partition = partition;
+  if (auto p = rec.find("partition"); p != rec.end() && !p->is_null()) {
+    if (!p->is_number_integer() || p->get<int64_t>() < 0 || p->get<int64_t>() > INT32_MAX)
+      return error_response(400, core::errc::invalid_argument, at + ".partition must be a non-negative integer",
+                            {{"field", at + ".partition"}});
+    pr.partition = static_cast<int32_t>(p->get<int64_t>());
+  }
+  auto value = rec.find("value");
+  if (value == rec.end())
+    return error_response(400, core::errc::invalid_argument, at + " has no value", {{"field", at + ".value"}});
+  pr.rec.value = value->dump(-1, ' ', false, json::error_handler_t::strict);
+  if (auto k = rec.find("key"); k != rec.end() && !k->is_null())
+    pr.rec.key = k->is_string() ? k->get<std::string>() : k->dump();
+  if (looks_like_envelope(*value)) {
+    auto check = core::check_envelope(pr.rec.value);
+    if (!check.ok()) {
+      auto e = core::to_error(check.violations);
+      e.details.emplace_back("index", std::to_string(index));
+      return error_response(e);
+    }
+    if (!pr.rec.key && check.value->partition_key) pr.rec.key = check.value->partition_key;
+  }
+  if (auto h = rec.find("headers"); h != rec.end() && h->is_object())
+    for (const auto& [hk, hv] : h->items()) pr.rec.headers.push_back({hk, hv.is_string() ? hv.get<std::string>() : hv.dump()});
+  return pr;
+}
+
+outcome produce(app& a, const request& req, const std::string& topic, std::optional<int32_t> partition) {
+  if (auto bad = require_content_type(req, kProduceTypes)) return *bad;
+  auto body = parse_json_body(req);
+  if (auto* err = std::get_if<response>(&body)) return *err;
+  const json& j = std::get<json>(body);
+  auto records = j.find("records");
+  if (!j.is_object() || records == j.end() || !records->is_array() || records->empty())
+    return error_response(400, core::errc::invalid_argument, "the body must be {\"records\":[{\"value\":...}, ...]}",
+                          {{"field", "records"}});
+  std::vector<core::produce_record> batch;
+  for (std::size_t i = 0; i < records->size(); ++i) {
+    auto pr = decode_record((*records)[i], i, partition);
+    if (auto* err = std::get_if<response>(&pr)) return *err;
+    batch.push_back(std::move(std::get<core::produce_record>(pr)));
+  }
+  auto produced = a.broker().topics().produce(topic, std::move(batch));
+  if (!produced) return error_response(produced.error());
+  json offsets = json::array();
+  for (const auto& p : *produced)
+    offsets.push_back({{"partition", p.partition}, {"offset", p.offset}, {"error_code", nullptr}, {"error", nullptr}});
+  a.metrics().count("eventfabric_produced_total", {{"topic", topic}}, static_cast<double>(produced->size()));
+  a.data_arrived();
+  auto resp = json_response(200, {{"key_schema_id", nullptr}, {"value_schema_id", nullptr}, {"offsets", offsets}}, kV2);
+  resp.needs_sync = true;
+  return resp;
+}
+
+decoded<core::topic_config> decode_topic_config(const json& j, std::string name) {
+  core::topic_config c;
+  c.name = std::move(name);
+  auto parts = int_field(j, "partitions", 1, 1024);
+  if (auto* e = std::get_if<response>(&parts)) return *e;
+  auto rms = int_field(j, "retention_ms", -1, INT64_MAX);
+  if (auto* e = std::get_if<response>(&rms)) return *e;
+  auto rrec = int_field(j, "retention_records", -1, INT64_MAX);
+  if (auto* e = std::get_if<response>(&rrec)) return *e;
+  auto maxb = int_field(j, "max_message_bytes", 1, 64 << 20);
+  if (auto* e = std::get_if<response>(&maxb)) return *e;
+  auto policy = string_field(j, "cleanup_policy", false);
+  if (auto* e = std::get_if<response>(&policy)) return *e;
+  c.partitions = static_cast<int32_t>(std::get<std::optional<int64_t>>(parts).value_or(1));
+  c.retention_ms = std::get<std::optional<int64_t>>(rms).value_or(-1);
+  c.retention_records = std::get<std::optional<int64_t>>(rrec).value_or(-1);
+  c.max_message_bytes = std::get<std::optional<int64_t>>(maxb).value_or(1 << 20);
+  const auto& p = std::get<std::string>(policy);
+  if (p == "compact")
+    c.cleanup = core::cleanup_policy::compact;
+  else if (!p.empty() && p != "delete")
+    return error_response(400, core::errc::invalid_argument, "cleanup_policy must be \"delete\" or \"compact\"",
+                          {{"field", "cleanup_policy"}});
+  return c;
+}
+
+outcome create_topic(app& a, const request& req, const path_params&) {
+  if (auto bad = require_content_type(req, {"application/json"})) return *bad;
+  auto body = parse_json_body(req);
+  if (auto* err = std::get_if<response>(&body)) return *err;
+  const json& j = std::get<json>(body);
+  if (!j.is_object()) return error_response(400, core::errc::invalid_argument, "the body must be a JSON object");
+  auto name = string_field(j, "name");
+  if (auto* err = std::get_if<response>(&name)) return *err;
+  auto cfg = decode_topic_config(j, std::get<std::string>(name));
+  if (auto* err = std::get_if<response>(&cfg)) return *err;
+  const bool existed = a.broker().topics().exists(std::get<core::topic_config>(cfg).name);
+  if (auto ok = a.broker().topics().create(std::get<core::topic_config>(cfg)); !ok) return error_response(ok.error());
+  auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(std::get<core::topic_config>(cfg).name)));
+  resp.needs_sync = !existed;
+  return resp;
+}
+
+outcome read_records(app& a, const request& req, const path_params& p) {
+  auto part = parse_int(p.at("partition"), "partition", 0, INT32_MAX);
+  if (auto* e = std::get_if<response>(&part)) return *e;
+  auto info = a.broker().topics().partition(p.at("topic"), static_cast<int32_t>(std::get<int64_t>(part)));
+  if (!info) return error_response(info.error());
+  auto offset = parse_int(req.param("offset", std::to_string(info->log_start)), "offset", 0);
+  if (auto* e = std::get_if<response>(&offset)) return *e;
+  auto max = parse_int(req.param("max", "100"), "max", 1, 10'000);
+  if (auto* e = std::get_if<response>(&max)) return *e;
+  auto recs = a.broker().topics().fetch(p.at("topic"), info->partition, std::get<int64_t>(offset),
+                                        {static_cast<std::size_t>(std::get<int64_t>(max)), 8 << 20});
+  if (!recs) return error_response(recs.error());
+  json out = json::array();
+  for (const auto& r : *recs) {
+    json value = json::parse(r.value, nullptr, false);
+    json headers = json::object();
+    for (const auto& h : r.headers) headers[h.key] = h.value;
+    out.push_back({{"offset", r.offset},
+                   {"timestamp", r.timestamp_ms},
+                   {"key", r.key ? json(*r.key) : json(nullptr)},
+                   {"value", value.is_discarded() ? json(r.value) : value},
+                   {"headers", headers}});
+  }
+  return json_response(200, {{"topic", p.at("topic")},
+                             {"partition", info->partition},
+                             {"log_start", info->log_start},
+                             {"high_watermark", info->high_watermark},
+                             {"records", out}});
+}
+
+}  // namespace
+
+void add_topic_routes(router& r) {
+  r.add("GET", "/topics", [](app& a, const request&, const path_params&) -> outcome {
+    return json_response(200, a.broker().topics().list(), kV2);
+  });
+  r.add("GET", "/topics/{topic}", [](app& a, const request&, const path_params& p) -> outcome {
+    auto info = a.broker().topics().describe(p.at("topic"));
+    if (!info) return error_response(info.error());
+    return json_response(200, topic_json(*info), kV2);
+  });
+  r.add("POST", "/topics/{topic}", [](app& a, const request& req, const path_params& p) -> outcome {
+    return produce(a, req, p.at("topic"), std::nullopt);
+  });
+  r.add("GET", "/topics/{topic}/partitions", [](app& a, const request&, const path_params& p) -> outcome {
+    auto n = a.broker().topics().partition_count(p.at("topic"));
+    if (!n) return error_response(n.error());
+    json out = json::array();
+    for (int32_t i = 0; i < *n; ++i) out.push_back(partition_json(i));
+    return json_response(200, out, kV2);
+  });
+  r.add("POST", "/topics/{topic}/partitions/{partition}", [](app& a, const request& req, const path_params& p) -> outcome {
+    auto part = parse_int(p.at("partition"), "partition", 0, INT32_MAX);
+    if (auto* e = std::get_if<response>(&part)) return *e;
+    return produce(a, req, p.at("topic"), static_cast<int32_t>(std::get<int64_t>(part)));
+  });
+  r.add("GET", "/topics/{topic}/partitions/{partition}/offsets", [](app& a, const request&, const path_params& p) -> outcome {
+    auto part = parse_int(p.at("partition"), "partition", 0, INT32_MAX);
+    if (auto* e = std::get_if<response>(&part)) return *e;
+    auto info = a.broker().topics().partition(p.at("topic"), static_cast<int32_t>(std::get<int64_t>(part)));
+    if (!info) return error_response(info.error());
+    return json_response(200, {{"beginning_offset", info->log_start}, {"end_offset", info->high_watermark}}, kV2);
+  });
+  r.add("GET", "/admin/topics", [](app& a, const request&, const path_params&) -> outcome {
+    json out = json::array();
+    for (const auto& t : a.broker().topics().list()) out.push_back(admin_topic_json(*a.broker().topics().describe(t)));
+    return json_response(200, out);
+  });
+  r.add("POST", "/admin/topics", create_topic);
+  r.add("GET", "/admin/topics/{topic}", [](app& a, const request&, const path_params& p) -> outcome {
+    auto info = a.broker().topics().describe(p.at("topic"));
+    if (!info) return error_response(info.error());
+    return json_response(200, admin_topic_json(*info));
+  });
+  r.add("DELETE", "/admin/topics/{topic}", [](app& a, const request&, const path_params& p) -> outcome {
+    if (auto ok = a.broker().topics().remove(p.at("topic")); !ok) return error_response(ok.error());
+    auto resp = no_content();
+    resp.needs_sync = true;
+    return resp;
+  });
+  r.add("GET", "/admin/topics/{topic}/partitions/{partition}/records", read_records);
+}
+
+}  // namespace eventfabric::server
