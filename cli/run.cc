@@ -1,6 +1,7 @@
 #include <CLI/CLI.hpp>
 #include <ostream>
 
+#include "cli/client_util.h"
 #include "cli/commands.h"
 #include "eventfabric_version.h"
 
@@ -17,6 +18,8 @@ int run(int argc, char** argv, io streams) {
   add_serve(app, streams, exit_code);
   add_envelope(app, streams, exit_code);
   add_store(app, streams, exit_code);
+  add_topic_clients(app, streams, exit_code);
+  add_queue_clients(app, streams, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -23,6 +23,8 @@ app::app(core::broker& broker, app_options opts)
 
 app::~app() = default;
 
+std::vector<std::pair<std::string, std::string>> app::routes() const { return router_->list(); }
+
 void app::consumers_expire() { consumers_->expire(); }
 
 outcome app::handle(const request& req) {

@@ -8,6 +8,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "emulator/core/broker.h"
 #include "emulator/server/http_types.h"
@@ -32,6 +34,9 @@ class app {
   // Maps one request to its outcome. Never throws: a handler exception
   // becomes a 500 in the error contract.
   outcome handle(const request& req);
+
+  // The route table as {method, pattern}, e.g. {"POST", "/topics/{topic}"}.
+  std::vector<std::pair<std::string, std::string>> routes() const;
 
   core::broker& broker() { return broker_; }
   server::metrics& metrics() { return metrics_; }

@@ -39,6 +39,16 @@ bool router::match(const route& r, const std::vector<std::string_view>& parts, p
   return true;
 }
 
+std::vector<std::pair<std::string, std::string>> router::list() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& r : routes_) {
+    std::string pattern;
+    for (const auto& seg : r.segments) pattern += "/" + seg;
+    out.emplace_back(r.method, pattern.empty() ? "/" : pattern);
+  }
+  return out;
+}
+
 outcome router::dispatch(app& a, const request& req) const {
   const auto parts = split_path(req.path);
   std::string allowed;

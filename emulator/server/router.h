@@ -19,6 +19,8 @@ class router {
  public:
   void add(std::string method, std::string pattern, handler_fn fn);
   outcome dispatch(app& a, const request& req) const;
+  // Every registered route as {method, pattern}, in registration order.
+  std::vector<std::pair<std::string, std::string>> list() const;
 
  private:
   struct route {
