@@ -2,11 +2,17 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
 #include <ostream>
 
 #include "cli/commands.h"
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
 #include "emulator/core/broker.h"
+#include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/server/http_server.h"
 #include "emulator/store/store.h"
@@ -27,7 +33,38 @@ struct serve_options {
   int64_t request_timeout_ms = 15'000;
   int64_t idle_timeout_ms = 60'000;
   std::size_t max_connections = 512;
+  std::string contracts;
 };
+
+// Registers every contracts/<type>.json under the subject "<type>-value"
+// (Confluent's TopicNameStrategy, since platform topics are named after their
+// event type). Returns false after printing the first failure.
+bool register_contracts(schema::registry& reg, const std::string& dir, io streams) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    streams.err << "eventfabric serve: --contracts " << dir << " is not a folder\n";
+    return false;
+  }
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file() && e.path().extension() == ".json" && e.path().filename() != "envelope.schema.json")
+      files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    std::ifstream in(f);
+    std::stringstream text;
+    text << in.rdbuf();
+    const std::string subject = f.stem().string() + "-value";
+    auto r = reg.register_schema(subject, text.str());
+    if (!r) {
+      streams.err << "eventfabric serve: cannot register " << f.string() << " as " << subject << ": " << r.error().message << "\n";
+      return false;
+    }
+    spdlog::info("registered {} as {} version {} (id {})", f.filename().string(), subject, r->version, r->id);
+  }
+  return true;
+}
 
 void setup_logging(const std::string& format) {
   auto logger = spdlog::stderr_color_mt("eventfabric");
@@ -55,9 +92,18 @@ int serve(const serve_options& o, io streams) {
     st = std::move(*opened);
   }
   core::broker b({.clk = nullptr, .seed = o.seed, .store = st.get(), .strict_names = !o.relaxed_names});
+  schema::registry reg(st.get());
+  b.attach(reg);
   if (auto ok = b.recover(); !ok) {
     streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
     return 2;
+  }
+  if (!o.contracts.empty()) {
+    if (!register_contracts(reg, o.contracts, streams)) return 2;
+    if (auto ok = b.sync(); !ok) {
+      streams.err << "eventfabric serve: " << ok.error().message << "\n";
+      return 2;
+    }
   }
   server::server_options sopts;
   sopts.port = static_cast<uint16_t>(o.port);
@@ -69,6 +115,7 @@ int serve(const serve_options& o, io streams) {
   aopts.base_url = "http://127.0.0.1:" + std::to_string(o.port);
   aopts.max_body_bytes = o.max_body;
   aopts.version = EVENTFABRIC_VERSION;
+  aopts.registry = &reg;
   server::app a(b, aopts);
   server::http_server srv(a, sopts);
   if (auto ok = srv.listen(); !ok) {
@@ -108,6 +155,8 @@ void add_serve(CLI::App& app, io streams, int& exit_code) {
   cmd->add_option("--idle-timeout-ms", o->idle_timeout_ms, "Keep-alive connections idle longer are closed")
       ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3'600'000}));
   cmd->add_option("--max-connections", o->max_connections, "Connections above this get 503")->capture_default_str();
+  cmd->add_option("--contracts", o->contracts,
+                  "Register every <type>.json schema of this folder at start (subject <type>-value)");
   cmd->callback([o, streams, &exit_code] { exit_code = serve(*o, streams); });
 }
 

@@ -6,15 +6,18 @@ namespace {
 // Dispatches stored values to the module owning their space.
 class broker_loader final : public storage_loader {
  public:
-  broker_loader(core::topics& t, core::groups& g, core::queues& q) : topics_(t), groups_(g), queues_(q) {}
+  broker_loader(core::topics& t, core::groups& g, core::queues& q, const std::vector<extension*>& ext)
+      : topics_(t), groups_(g), queues_(q), extensions_(ext) {}
 
   void on_value(std::string_view space, std::string_view key, std::string_view value) override {
     if (failed()) return;
     result<bool> handled = topics_.restore(space, key, value);
     if (handled && !*handled) handled = groups_.restore(space, key, value);
     if (handled && !*handled) handled = queues_.restore(space, key, value);
+    for (auto* e : extensions_)
+      if (handled && !*handled) handled = e->restore(space, key, value);
     if (!handled) error_ = handled.error();
-    // Unknown spaces belong to later modules (registry, ...): skip them.
+    // Spaces nobody claims belong to modules this process does not run: skip them.
   }
 
   void on_record(std::string_view topic, int32_t partition, record&& r) override {
@@ -29,6 +32,7 @@ class broker_loader final : public storage_loader {
   core::topics& topics_;
   core::groups& groups_;
   core::queues& queues_;
+  const std::vector<extension*>& extensions_;
   std::optional<error> error_;
 };
 
@@ -47,13 +51,14 @@ broker::broker(broker_options opts)
       parts_(std::make_unique<parts>(*clock_, rng_, store_, strict_names_)) {}
 
 result<void> broker::load_into(parts& p) {
-  broker_loader loader(p.topics, p.groups, p.queues);
+  broker_loader loader(p.topics, p.groups, p.queues, extensions_);
   if (auto ok = store_->load(loader); !ok) return ok;
   if (loader.failed()) return std::unexpected(loader.failure());
   // Partition bounds apply after the records are back.
   p.topics.finish_restore();
   p.groups.finish_restore();
   p.queues.finish_restore();
+  for (auto* e : extensions_) e->finish_restore();
   return {};
 }
 
@@ -69,6 +74,7 @@ result<void> broker::sync() {
   // The store dropped the batch (a failed commit acts as rollback): drop it
   // from memory too by reloading the committed state.
   auto fresh = std::make_unique<parts>(*clock_, rng_, store_, strict_names_);
+  for (auto* e : extensions_) e->clear();
   if (auto reloaded = load_into(*fresh); !reloaded)
     return fail(errc::storage_error, committed.error().message + "; reloading the committed state also failed: " +
                                          reloaded.error().message);

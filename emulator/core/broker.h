@@ -27,6 +27,20 @@
 
 namespace eventfabric::core {
 
+// A module outside the core that keeps state in the broker's store (the
+// schema registry, idempotency keys, ...). It stages writes through the same
+// storage, so they commit with sync(); the broker feeds it its spaces on
+// recovery and clears and reloads it when a commit fails.
+class extension {
+ public:
+  virtual ~extension() = default;
+  // True if `space` is this extension's and the value was taken.
+  virtual result<bool> restore(std::string_view space, std::string_view key, std::string_view value) = 0;
+  virtual void finish_restore() {}
+  // Forget everything (before a reload from the store).
+  virtual void clear() = 0;
+};
+
 struct broker_options {
   clock* clk = nullptr;       // Default: system_clock()
   uint64_t seed = 0;          // seeds every random choice of the broker (member ids, ...)
@@ -40,6 +54,8 @@ class broker {
   broker(const broker&) = delete;
   broker& operator=(const broker&) = delete;
 
+  // Registers an extension; call before recover(). `e` must outlive the broker.
+  void attach(extension& e) { extensions_.push_back(&e); }
   // Rebuilds the state from the store. Call once, before anything else.
   result<void> recover();
   // Commits every staged mutation (one transaction, one fsync at most). On
@@ -81,6 +97,7 @@ class broker {
   storage* store_;
   bool strict_names_;
   std::unique_ptr<parts> parts_;
+  std::vector<extension*> extensions_;
 };
 
 }  // namespace eventfabric::core

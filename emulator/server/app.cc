@@ -18,6 +18,7 @@ app::app(core::broker& broker, app_options opts)
   add_topic_routes(*router_);
   add_consumer_routes(*router_);
   add_queue_routes(*router_);
+  add_registry_routes(*router_);
   consumers_->evict_orphans();
 }
 

@@ -15,6 +15,10 @@
 #include "emulator/server/http_types.h"
 #include "emulator/server/metrics.h"
 
+namespace eventfabric::schema {
+class registry;
+}
+
 namespace eventfabric::server {
 
 class router;
@@ -24,6 +28,8 @@ struct app_options {
   std::size_t max_body_bytes = 8 << 20;  // larger bodies get 413
   std::string base_url = "http://127.0.0.1:8095";  // for REST-proxy base_uri answers
   std::string version = "0";
+  // The schema registry behind the Confluent routes; null disables them.
+  schema::registry* registry = nullptr;
 };
 
 class app {

@@ -1,8 +1,8 @@
 #pragma once
-// One mapping from core errors to HTTP: status code and body. Platform routes
-// answer in the error contract {"error":{"code","message","details"}};
-// Confluent-compatible routes (schema registry, REST proxy consumers) answer
-// {"error_code":N,"message":..} because Confluent clients parse that shape.
+// One mapping from core errors to HTTP: status code and body. Every route
+// answers in the platform error contract {"error":{"code","message","details"}}
+// except the schema registry's, which answer {"error_code":N,"message":..}
+// because Confluent clients parse that shape.
 
 #include "emulator/core/error.h"
 #include "emulator/server/http_types.h"

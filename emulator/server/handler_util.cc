@@ -77,4 +77,20 @@ decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, in
   return std::optional<int64_t>{it->get<int64_t>()};
 }
 
+decoded<bool> bool_field(const json& obj, const char* field, bool fallback) {
+  auto it = obj.find(field);
+  if (it == obj.end() || it->is_null()) return fallback;
+  if (!it->is_boolean())
+    return error_response(400, core::errc::invalid_argument, std::string("field ") + field + " must be true or false",
+                          {{"field", field}});
+  return it->get<bool>();
+}
+
+bool looks_like_envelope(const json& v) {
+  if (!v.is_object()) return false;
+  for (const char* f : {"id", "type", "payload", "metadata", "trace_id", "correlation_id", "occurred_at"})
+    if (v.contains(f)) return true;
+  return false;
+}
+
 }  // namespace eventfabric::server

@@ -25,7 +25,7 @@ using decoded = std::variant<T, response>;
 
 // The body as JSON; 400 MALFORMED_JSON (with the parser's position) otherwise.
 decoded<json> parse_json_body(const request& req);
-// 415 unless the Content-Type is one of `accepted` (an empty body is exempt when allow_empty).
+// 415 unless the Content-Type is one of `accepted`.
 std::optional<response> require_content_type(const request& req, std::span<const std::string_view> accepted);
 inline std::optional<response> require_content_type(const request& req, std::initializer_list<std::string_view> accepted) {
   return require_content_type(req, std::span<const std::string_view>(accepted.begin(), accepted.size()));
@@ -40,5 +40,10 @@ response no_content();
 // Typed field access with errors naming the field.
 decoded<std::string> string_field(const json& obj, const char* field, bool required = true);
 decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max);
+decoded<bool> bool_field(const json& obj, const char* field, bool fallback);
+
+// A JSON value is treated as a platform envelope (and validated) when it is an
+// object carrying any envelope field; other values pass through untouched.
+bool looks_like_envelope(const json& v);
 
 }  // namespace eventfabric::server

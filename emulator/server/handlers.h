@@ -9,5 +9,6 @@ void add_system_routes(router& r);    // /health, /metrics
 void add_topic_routes(router& r);     // REST Proxy v2 topics + produce, /admin/topics
 void add_consumer_routes(router& r);  // REST Proxy v2 consumer instances
 void add_queue_routes(router& r);     // queues, exchanges, bindings, publish/receive/ack
+void add_registry_routes(router& r);  // Confluent Schema Registry API (schemaType JSON)
 
 }  // namespace eventfabric::server

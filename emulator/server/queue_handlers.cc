@@ -73,19 +73,24 @@ decoded<core::queue_config> decode_queue_config(const json& j, std::string name)
   return c;
 }
 
-decoded<core::publish_request> decode_publish(const json& j, std::string exchange, std::string routing_key) {
+decoded<core::publish_request> decode_publish(const json& j, std::string exchange, std::string routing_key,
+                                              bool routing_key_from_body) {
   core::publish_request p;
   p.exchange = std::move(exchange);
   p.routing_key = std::move(routing_key);
   auto body = j.find("body");
   if (body == j.end()) return error_response(400, core::errc::invalid_argument, "missing field body", {{"field", "body"}});
   p.body = body->is_string() ? body->get<std::string>() : body->dump();
-  if (body->is_object() && (body->contains("type") || body->contains("payload") || body->contains("trace_id"))) {
+  if (looks_like_envelope(*body)) {
     auto check = core::check_envelope(p.body);
     if (!check.ok()) return error_response(core::to_error(check.violations));
     if (p.message_id.empty()) p.message_id = check.value->id;
   }
-  if (auto rk = j.find("routing_key"); rk != j.end() && rk->is_string()) p.routing_key = rk->get<std::string>();
+  if (auto rk = j.find("routing_key"); routing_key_from_body && rk != j.end() && !rk->is_null()) {
+    if (!rk->is_string())
+      return error_response(400, core::errc::invalid_argument, "routing_key must be a string", {{"field", "routing_key"}});
+    p.routing_key = rk->get<std::string>();
+  }
   auto prio = int_field(j, "priority", 0, 255);
   if (auto* e = std::get_if<response>(&prio)) return *e;
   p.priority = static_cast<uint8_t>(std::get<std::optional<int64_t>>(prio).value_or(0));
@@ -95,14 +100,19 @@ decoded<core::publish_request> decode_publish(const json& j, std::string exchang
   if (auto mid = j.find("message_id"); mid != j.end() && mid->is_string()) p.message_id = mid->get<std::string>();
   if (auto h = j.find("headers"); h != j.end() && h->is_object())
     for (const auto& [k, v] : h->items()) p.headers.push_back({k, v.is_string() ? v.get<std::string>() : v.dump()});
-  p.mandatory = j.value("mandatory", false);
+  auto mandatory = bool_field(j, "mandatory", false);
+  if (auto* e = std::get_if<response>(&mandatory)) return *e;
+  p.mandatory = std::get<bool>(mandatory);
   return p;
 }
 
+// To a queue (default exchange, routing key = the queue) or to an exchange
+// (routing key from the body).
 outcome publish(app& a, const request& req, std::string exchange, std::string routing_key) {
   auto body = object_body(req);
   if (auto* err = std::get_if<response>(&body)) return *err;
-  auto pub = decode_publish(std::get<json>(body), std::move(exchange), std::move(routing_key));
+  const bool to_exchange = !exchange.empty();
+  auto pub = decode_publish(std::get<json>(body), std::move(exchange), std::move(routing_key), to_exchange);
   if (auto* err = std::get_if<response>(&pub)) return *err;
   auto res = a.broker().queues().publish(std::get<core::publish_request>(pub));
   if (!res) {
@@ -167,10 +177,12 @@ outcome settle(app& a, const request& req, const path_params& p, const std::stri
   if (tags.empty())
     return error_response(400, core::errc::invalid_argument, "delivery_tag (or delivery_tags) is required",
                           {{"field", "delivery_tag"}});
-  const bool requeue = how == "nack" && j.value("requeue", true);
+  // nack requeues unless told otherwise; reject dead-letters unless told otherwise (basic.reject).
+  auto requeue = bool_field(j, "requeue", how == "nack");
+  if (auto* e = std::get_if<response>(&requeue)) return *e;
   for (uint64_t tag : tags) {
     auto ok = how == "ack" ? a.broker().queues().ack(p.at("queue"), tag)
-                           : a.broker().queues().nack(p.at("queue"), tag, requeue);
+                           : a.broker().queues().nack(p.at("queue"), tag, std::get<bool>(requeue));
     if (!ok) {
       auto resp = error_response(ok.error());
       resp.needs_sync = true;  // earlier tags of the list were settled
@@ -283,9 +295,11 @@ void add_queue_routes(router& r) {
     else if (t == "fanout") c.type = core::exchange_type::fanout;
     else if (t != "direct")
       return error_response(400, core::errc::invalid_argument, "type must be direct, topic or fanout", {{"field", "type"}});
+    bool existed = false;
+    for (const auto& e : a.broker().queues().list_exchanges()) existed = existed || e.name == c.name;
     if (auto ok = a.broker().queues().declare_exchange(c); !ok) return error_response(ok.error());
-    auto resp = json_response(201, {{"name", c.name}, {"type", t}});
-    resp.needs_sync = true;
+    auto resp = json_response(existed ? 200 : 201, {{"name", c.name}, {"type", t}});
+    resp.needs_sync = !existed;
     return resp;
   });
   r.add("DELETE", "/exchanges/{exchange}", [](app& a, const request&, const path_params& p) -> outcome {

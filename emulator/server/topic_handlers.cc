@@ -13,13 +13,6 @@ constexpr const char* kV2 = "application/vnd.kafka.v2+json";
 constexpr std::string_view kProduceTypes[] = {
     "application/vnd.kafka.json.v2+json", "application/vnd.kafka.v2+json", "application/json"};
 
-bool looks_like_envelope(const json& v) {
-  if (!v.is_object()) return false;
-  for (const char* f : {"id", "type", "payload", "metadata", "trace_id", "correlation_id", "occurred_at"})
-    if (v.contains(f)) return true;
-  return false;
-}
-
 json partition_json(int32_t p) {
   return {{"partition", p}, {"leader", 0}, {"replicas", json::array({{{"broker", 0}, {"leader", true}, {"in_sync", true}}})}};
 }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emulator/schema/registry.h"
 #include "emulator/store/memory_store.h"
 
 namespace eventfabric::server {
@@ -20,6 +21,7 @@ const char* kEnvelope =
 class AppTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    broker_.attach(registry_);
     ASSERT_TRUE(broker_.recover());
     auto r = call("POST", "/admin/topics", R"({"name":"workflow.instance.started.v1","partitions":3})");
     ASSERT_EQ(r.status, 201) << r.body;
@@ -42,7 +44,8 @@ class AppTest : public ::testing::Test {
   core::manual_clock clock_;
   store::memory_store store_;
   core::broker broker_{{.clk = &clock_, .seed = 1, .store = &store_}};
-  app app_{broker_, {.max_body_bytes = 4096}};
+  schema::registry registry_{&store_};
+  app app_{broker_, {.max_body_bytes = 4096, .registry = &registry_}};
 };
 
 std::string error_code(const response& r) { return json::parse(r.body)["error"]["code"]; }
@@ -203,6 +206,41 @@ TEST_F(AppTest, ExchangesAndBindingsRouteByTopicPattern) {
   auto miss = call("POST", "/exchanges/notify/publish", R"({"routing_key":"sms.x","body":"hi","mandatory":true})");
   EXPECT_EQ(miss.status, 404);
   EXPECT_EQ(error_code(miss), "UNROUTABLE");
+}
+
+TEST_F(AppTest, SchemaRegistryRoundTripInConfluentShape) {
+  const std::string sr = "application/vnd.schemaregistry.v1+json";
+  const std::string v1 = R"({"type":"object","properties":{"amount":{"type":"number"}},"additionalProperties":false})";
+  auto reg = call("POST", "/subjects/billing.payment.captured.v1-value/versions",
+                  json{{"schema", v1}, {"schemaType", "JSON"}}.dump(), sr);
+  ASSERT_EQ(reg.status, 200) << reg.body;
+  EXPECT_TRUE(reg.needs_sync);
+  const int id = json::parse(reg.body)["id"];
+  EXPECT_EQ(json::parse(call("GET", "/subjects").body), json::array({"billing.payment.captured.v1-value"}));
+  EXPECT_EQ(json::parse(call("GET", "/subjects/billing.payment.captured.v1-value/versions").body), json::array({1}));
+  auto latest = json::parse(call("GET", "/subjects/billing.payment.captured.v1-value/versions/latest").body);
+  EXPECT_EQ(latest["id"], id);
+  EXPECT_EQ(latest["schemaType"], "JSON");
+  EXPECT_EQ(json::parse(json::parse(call("GET", "/schemas/ids/" + std::to_string(id)).body)["schema"].get<std::string>()),
+            json::parse(v1));
+  auto found = call("POST", "/subjects/billing.payment.captured.v1-value", json{{"schema", v1}}.dump(), sr);
+  EXPECT_EQ(json::parse(found.body)["version"], 1);
+  const std::string breaking = R"({"type":"object","properties":{"amount":{"type":"string"}},"additionalProperties":false})";
+  auto compat = json::parse(call("POST", "/compatibility/subjects/billing.payment.captured.v1-value/versions/latest",
+                                 json{{"schema", breaking}}.dump(), sr).body);
+  EXPECT_FALSE(compat["is_compatible"].get<bool>());
+  auto refused = call("POST", "/subjects/billing.payment.captured.v1-value/versions", json{{"schema", breaking}}.dump(), sr);
+  EXPECT_EQ(refused.status, 409);
+  EXPECT_EQ(json::parse(refused.body)["error_code"], 409);
+  EXPECT_EQ(json::parse(call("GET", "/config").body)["compatibilityLevel"], "BACKWARD");
+  EXPECT_EQ(call("PUT", "/config/billing.payment.captured.v1-value", R"({"compatibility":"NONE"})", sr).status, 200);
+  EXPECT_EQ(call("PUT", "/config", R"({"compatibility":"SIDEWAYS"})", sr).status, 422);
+  auto missing = call("GET", "/subjects/nope-value/versions");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(json::parse(missing.body)["error_code"], 40401);
+  EXPECT_EQ(call("GET", "/subjects/billing.payment.captured.v1-value/versions/zero").status, 422);
+  EXPECT_EQ(call("DELETE", "/subjects/billing.payment.captured.v1-value", "", "").status, 200);
+  EXPECT_EQ(json::parse(call("GET", "/subjects").body), json::array());
 }
 
 }  // namespace
