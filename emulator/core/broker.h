@@ -9,7 +9,11 @@
 // succeeds, so that whatever was acknowledged survives a crash. Batching
 // several requests per sync() is group commit. When a commit fails, the
 // broker drops its in-memory state and reloads the last committed one, so
-// memory never runs ahead of the store (nothing unacknowledged is served).
+// memory does not stay ahead of the store. Between a mutation and its sync()
+// other readers on the strand can already see it (a consumer may fetch a
+// record whose producer is still waiting for the commit); if that commit
+// fails, the record disappears again. Callers that must never expose
+// uncommitted data sync() before serving reads.
 
 #include <memory>
 #include <optional>
