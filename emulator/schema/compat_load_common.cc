@@ -4,6 +4,7 @@
 #include <cmath>
 #include <vector>
 
+#include "emulator/core/text.h"
 #include "emulator/schema/compat_loader.h"
 
 namespace eventfabric::schema::compat_detail {
@@ -12,25 +13,6 @@ namespace {
 using nlohmann::json;
 
 bool is_skema(dialect d) { return d == dialect::draft2019 || d == dialect::draft2020; }
-
-std::string percent_decode(std::string_view s) {
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  std::string out;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 // Walks an RFC 6901 pointer ("/a/b~1c/0") from `at`; nullptr if it leads nowhere.
 const json* walk_pointer(const json& at, std::string_view pointer) {
@@ -272,7 +254,7 @@ void loader::apply_common(node& n, const json& o, bool is_root) {
 const json* loader::resolve(const std::string& ref) {
   std::size_t hash = ref.find('#');
   std::string base = ref.substr(0, hash);
-  std::string fragment = hash == std::string::npos ? std::string() : percent_decode(ref.substr(hash + 1));
+  std::string fragment = hash == std::string::npos ? std::string() : core::percent_decode(ref.substr(hash + 1));
   const json* scope = root_json_;
   if (!base.empty() &&
       !string_member_equals(*root_json_, out_.version == dialect::draft4 ? "id" : "$id", base)) {

@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "emulator/core/text.h"
+
 namespace eventfabric::schema::detail {
 
 // Resolves `ref` against `base` (RFC 3986 section 5.2.2, with dot-segment removal).
@@ -16,7 +18,7 @@ std::string resolve_uri(std::string_view base, std::string_view ref);
 std::pair<std::string, std::string> split_fragment(std::string_view uri);
 
 // Decodes %XX escapes; malformed escapes are kept verbatim.
-std::string percent_decode(std::string_view s);
+using core::percent_decode;
 
 // Escapes one JSON-pointer token (RFC 6901: '~' -> "~0", '/' -> "~1").
 std::string escape_pointer_token(std::string_view token);

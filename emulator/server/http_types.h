@@ -50,9 +50,6 @@ struct pending {
 
 using outcome = std::variant<response, pending>;
 
-// Decodes %XX escapes and, when plus_is_space (queries), "+" as a space.
-std::string percent_decode(std::string_view s, bool plus_is_space);
-
 // Path parameters captured by the router, e.g. {"topic": "a.b.c.v1"}.
 using path_params = std::map<std::string, std::string, std::less<>>;
 

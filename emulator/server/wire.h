@@ -4,6 +4,7 @@
 
 #include <boost/beast/http.hpp>
 
+#include "emulator/core/text.h"
 #include "emulator/server/http_types.h"
 
 namespace eventfabric::server {
@@ -14,15 +15,15 @@ request to_request(const boost::beast::http::request<Body>& msg) {
   req.method = std::string(msg.method_string());
   const std::string_view target(msg.target().data(), msg.target().size());
   const auto q = target.find('?');
-  req.path = percent_decode(target.substr(0, q), false);
+  req.path = core::percent_decode(target.substr(0, q), false);
   if (q != std::string_view::npos) {
     std::string_view rest = target.substr(q + 1);
     while (!rest.empty()) {
       const auto amp = rest.find('&');
       const std::string_view pair = rest.substr(0, amp);
       const auto eq = pair.find('=');
-      req.query[percent_decode(pair.substr(0, eq), true)] =
-          eq == std::string_view::npos ? "" : percent_decode(pair.substr(eq + 1), true);
+      req.query[core::percent_decode(pair.substr(0, eq), true)] =
+          eq == std::string_view::npos ? "" : core::percent_decode(pair.substr(eq + 1), true);
       if (amp == std::string_view::npos) break;
       rest.remove_prefix(amp + 1);
     }
