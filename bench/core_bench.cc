@@ -50,7 +50,7 @@ void BM_ProduceFetch_InMemory(benchmark::State& state) {
     const auto [p, off] = out->front();
     auto log = b.topics().log(c.name, p);
     std::size_t n = 0;
-    auto read = (*log)->visit(off, {1, 1 << 20}, [&](const core::record& r) {
+    auto read = (*log)->visit(off, {1, 1 << 20}, [&](const core::record_view& r) {
       n += r.value.size();
       benchmark::DoNotOptimize(r.value.data());
     });

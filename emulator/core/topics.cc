@@ -225,9 +225,10 @@ result<std::vector<produced>> topics::produce(std::string_view name, std::vector
     record& r = batch[i].rec;
     if (r.timestamp_ms <= 0) r.timestamp_ms = now;
     auto& ps = t.partitions[static_cast<std::size_t>(parts[i])];
-    const int64_t offset = ps.log.append(std::move(r));
+    r.offset = ps.log.append(r);
+    const int64_t offset = r.offset;
     ++ps.dirty;
-    if (store_) store_->append(name, parts[i], std::span<const record>(&ps.log.last(), 1));
+    if (store_) store_->append(name, parts[i], std::span<const record>(&r, 1));
     out.push_back({parts[i], offset});
   }
   return out;
@@ -327,7 +328,7 @@ result<void> topics::restore_record(std::string_view topic, int32_t partition, r
   if (!t) return fail(errc::storage_error, "the store has records of unknown topic '" + std::string(topic) + "'");
   if (partition < 0 || partition >= (*t)->config.partitions)
     return fail(errc::storage_error, "the store has records of a missing partition of '" + std::string(topic) + "'");
-  (*t)->partitions[static_cast<std::size_t>(partition)].log.restore(std::move(r));
+  (*t)->partitions[static_cast<std::size_t>(partition)].log.restore(r);
   return {};
 }
 
