@@ -43,7 +43,12 @@ partition_log::segment& partition_log::open_segment(std::size_t need) {
     if (fits && last.entries.size() < kSegmentRecords) return last;
   }
   const bool busy = !segments_.empty();  // a partition that filled one segment will fill more
-  segments_.emplace_back();
+  if (spare_) {
+    segments_.push_back(std::move(*spare_));
+    spare_.reset();
+  } else {
+    segments_.emplace_back();
+  }
   segment& s = segments_.back();
   if (busy) s.bytes.reserve(std::max(kSegmentBytes, need));
   return s;
@@ -165,7 +170,15 @@ int64_t partition_log::truncate_before(int64_t before) {
       ++s.first;
     }
     if (s.first < s.entries.size()) break;
-    segments_.pop_front();  // every record of the segment is gone: free it whole
+    // Every record of the segment is gone: free it whole, keeping one for reuse.
+    if (!spare_) {
+      s.entries.clear();
+      s.bytes.clear();
+      s.headers.clear();
+      s.first = 0;
+      spare_ = std::move(s);
+    }
+    segments_.pop_front();
   }
   log_start_ = std::max(log_start_, before);
   return log_start_;
@@ -207,6 +220,7 @@ std::vector<int64_t> partition_log::compact() {
   if (removed.empty()) return removed;
   latest.clear();  // its keys point into the segments about to be freed
   segments_.clear();
+  spare_.reset();
   count_ = 0;
   bytes_ = 0;
   for (const auto& r : kept) push(r, r.offset);

@@ -125,6 +125,10 @@ class partition_log {
   void with_view(position p, Fn&& fn) const;
 
   std::deque<segment> segments_;
+  // The last segment retention freed, kept for reuse: a busy partition then
+  // cycles between warm buffers instead of mapping fresh pages (glibc serves
+  // 1 MiB blocks with mmap, so every new segment would page-fault 256 times).
+  std::optional<segment> spare_;
   int64_t log_start_ = 0;
   int64_t next_offset_ = 0;
   std::size_t count_ = 0;
