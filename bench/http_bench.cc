@@ -263,7 +263,7 @@ int main(int argc, char** argv) {
   const std::string one = R"({"records":[{"key":"k","value":{"n":1}}]})";
   const std::string hundred = record_batch(100);
   const std::string v2json = "application/vnd.kafka.json.v2+json";
-  std::vector<double> bare, single_mem, single_disk, batch_disk;
+  std::vector<double> bare, single_mem, single_disk, batch_mem, batch_disk;
   for (int r = 0; r < reps; ++r) {
     {
       bare_server b;
@@ -278,6 +278,10 @@ int main(int argc, char** argv) {
       single_disk.push_back(rate(s.port(), 2, seconds, "/topics/bench.record.written.v1", one, v2json));
     }
     {
+      ef_server s(false);
+      batch_mem.push_back(100 * rate(s.port(), 2, seconds, "/topics/bench.record.written.v1", hundred, v2json));
+    }
+    {
       ef_server s(true);
       batch_disk.push_back(100 * rate(s.port(), 2, seconds, "/topics/bench.record.written.v1", hundred, v2json));
     }
@@ -287,7 +291,9 @@ int main(int argc, char** argv) {
               median(single_mem) / median(bare));
   std::printf("eventfabric 1-record produce, SQLite:    %10.0f req/s  ratio %.2f\n", median(single_disk),
               median(single_disk) / median(bare));
-  std::printf("eventfabric 100-record batches, SQLite:  %10.0f msg/s\n", median(batch_disk));
+  std::printf("eventfabric 100-record batches, in-memory: %8.0f msg/s\n", median(batch_mem));
+  std::printf("eventfabric 100-record batches, SQLite:  %10.0f msg/s  ratio to in-memory %.2f\n", median(batch_disk),
+              median(batch_disk) / median(batch_mem));
   {
     ef_server s(true);
     auto us = latencies(s.port(), 300);

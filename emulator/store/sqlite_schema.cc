@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "emulator/core/codec.h"
+#include "emulator/store/sqlite_batches.h"
 #include "emulator/store/sqlite_util.h"
 
 namespace eventfabric::store::sqlite {
@@ -33,8 +35,86 @@ core::result<void> create_v1(sqlite3* db) {
               "create schema v1");
 }
 
-constexpr std::array<migration, 1> production_chain = {{
+// v1 stored headers as u32 count, then length-prefixed key and value each.
+bool decode_v1_headers(std::string_view blob, std::vector<core::header>& out) {
+  if (blob.empty()) return true;
+  core::byte_reader in(blob);
+  const uint32_t n = in.u32();
+  if (!in.ok() || n > blob.size() / 8) return false;
+  for (uint32_t i = 0; i < n && in.ok(); ++i) {
+    std::string key = in.str();
+    out.push_back(core::header{std::move(key), in.str()});
+  }
+  return in.ok() && in.done();
+}
+
+// v2. One row per (partition, commit) instead of one per record: a group
+// commit writes one b-tree entry per partition it touched. Rows cover
+// disjoint offset ranges; retention and compaction rewrite the rows they cut.
+// Existing records move over in rows of up to 1 MiB.
+core::result<void> batches_v2(sqlite3* db) {
+  if (auto r = exec(db,
+                    R"(CREATE TABLE batches (
+                         topic       TEXT    NOT NULL,
+                         "partition" INTEGER NOT NULL,
+                         base_offset INTEGER NOT NULL,
+                         last_offset INTEGER NOT NULL,
+                         data        BLOB    NOT NULL);
+                       CREATE UNIQUE INDEX batches_by_position ON batches(topic, "partition", base_offset);)",
+                    "create batches");
+      !r)
+    return r;
+  auto select = prepare(db, R"(SELECT topic, "partition", "offset", timestamp, key, value, headers FROM records )"
+                            R"(ORDER BY topic, "partition", "offset")");
+  auto insert = prepare(db, insert_batch_sql);
+  if (!select || !insert) return std::unexpected(make_error(db, "prepare v2 migration"));
+  std::string topic, blob;
+  int32_t partition = -1;
+  int64_t base = 0, last = 0;
+  auto flush = [&]() -> bool {
+    if (blob.empty()) return true;
+    sqlite3_stmt* s = insert->get();
+    bind_text(s, 1, topic);
+    sqlite3_bind_int(s, 2, partition);
+    sqlite3_bind_int64(s, 3, base);
+    sqlite3_bind_int64(s, 4, last);
+    bind_blob(s, 5, blob);
+    const bool ok = sqlite3_step(s) == SQLITE_DONE;
+    sqlite3_reset(s);
+    blob.clear();
+    return ok;
+  };
+  int rc;
+  while ((rc = sqlite3_step(select->get())) == SQLITE_ROW) {
+    sqlite3_stmt* s = select->get();
+    core::record r;
+    r.offset = sqlite3_column_int64(s, 2);
+    r.timestamp_ms = sqlite3_column_int64(s, 3);
+    if (sqlite3_column_type(s, 4) != SQLITE_NULL) r.key = std::string(column_bytes(s, 4));
+    r.value = std::string(column_bytes(s, 5));
+    if (!decode_v1_headers(column_bytes(s, 6), r.headers))
+      return core::fail(core::errc::storage_error, "corrupt headers in a v1 record");
+    const std::string_view t = column_bytes(s, 0);
+    const int32_t p = sqlite3_column_int(s, 1);
+    if (t != topic || p != partition || blob.size() >= (1u << 20)) {
+      if (!flush()) return std::unexpected(make_error(db, "write v2 batch"));
+      topic = std::string(t);
+      partition = p;
+      base = r.offset;
+    }
+    last = r.offset;
+    encode_record(r, blob);
+  }
+  if (rc != SQLITE_DONE) return std::unexpected(make_error(db, "read v1 records"));
+  if (!flush()) return std::unexpected(make_error(db, "write v2 batch"));
+  select->reset();  // finalize before dropping the table they read
+  insert->reset();
+  return exec(db, "DROP TABLE records", "drop v1 records");
+}
+
+constexpr std::array<migration, 2> production_chain = {{
     {1, "create tables (v0 -> v1)", &create_v1},
+    {2, "records packed per partition and commit (v1 -> v2)", &batches_v2},
 }};
 
 core::result<int> single_int(sqlite3* db, const char* sql, std::string_view what) {

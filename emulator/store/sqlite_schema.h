@@ -20,7 +20,7 @@
 
 namespace eventfabric::store::sqlite {
 
-inline constexpr int current_schema_version = 1;
+inline constexpr int current_schema_version = 2;
 
 struct migration {
   int to_version;                            // user_version after the step; the chain counts 1, 2, 3, ...
@@ -44,13 +44,11 @@ core::result<void> check_not_newer(int version, int supported, std::string_view 
 core::result<int> migrate(sqlite3* db, std::string_view data_dir,
                           std::span<const migration> chain = migrations());
 
-// Statements shared with the benchmarks, so they measure the same layout.
-inline constexpr std::string_view insert_record_sql =
-    R"(INSERT OR REPLACE INTO records(topic, "partition", "offset", timestamp, key, value, headers) )"
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
-inline constexpr std::string_view load_records_sql =
-    R"(SELECT topic, "partition", "offset", timestamp, key, value, headers FROM records )"
-    R"(ORDER BY topic, "partition", "offset")";
+// Statements shared with the store, the migration and the tests.
+inline constexpr std::string_view insert_batch_sql =
+    R"(INSERT OR REPLACE INTO batches(topic, "partition", base_offset, last_offset, data) VALUES (?1, ?2, ?3, ?4, ?5))";
+inline constexpr std::string_view load_batches_sql =
+    R"(SELECT topic, "partition", base_offset, data FROM batches ORDER BY topic, "partition", base_offset)";
 inline constexpr std::string_view load_values_sql = "SELECT space, key, value FROM kv ORDER BY space, key";
 
 }  // namespace eventfabric::store::sqlite

@@ -6,7 +6,9 @@
 #include <system_error>
 #include <utility>
 
-#include "emulator/core/codec.h"
+#include <algorithm>
+
+#include "emulator/store/sqlite_batches.h"
 #include "emulator/store/sqlite_schema.h"
 #include "emulator/store/sqlite_util.h"
 
@@ -19,16 +21,19 @@ constexpr std::string_view statement_sql[] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    sqlite::insert_record_sql,
-    R"(DELETE FROM records WHERE topic = ?1 AND "partition" = ?2 AND "offset" = ?3)",
-    R"(DELETE FROM records WHERE topic = ?1 AND "partition" = ?2 AND "offset" < ?3)",
-    "DELETE FROM records WHERE topic = ?1",
+    sqlite::insert_batch_sql,
+    R"(SELECT base_offset, data FROM batches WHERE topic = ?1 AND "partition" = ?2 AND base_offset <= ?4 )"
+    R"(AND last_offset >= ?3 ORDER BY base_offset)",
+    R"(SELECT last_offset FROM batches WHERE topic = ?1 AND "partition" = ?2 ORDER BY base_offset DESC LIMIT 1)",
+    R"(DELETE FROM batches WHERE topic = ?1 AND "partition" = ?2 AND base_offset = ?3)",
+    R"(DELETE FROM batches WHERE topic = ?1 AND "partition" = ?2 AND last_offset < ?3)",
+    "DELETE FROM batches WHERE topic = ?1",
     "INSERT OR REPLACE INTO kv(space, key, value) VALUES (?1, ?2, ?3)",
     "DELETE FROM kv WHERE space = ?1 AND key = ?2",
     "DELETE FROM kv WHERE space = ?1 AND key >= ?2 AND key < ?3",
     "DELETE FROM kv WHERE space = ?1 AND key >= ?2",
     sqlite::load_values_sql,
-    sqlite::load_records_sql,
+    sqlite::load_batches_sql,
 };
 
 const char* synchronous_pragma(durability d) {
@@ -41,37 +46,6 @@ const char* synchronous_pragma(durability d) {
       return "PRAGMA synchronous = OFF";
   }
   return "PRAGMA synchronous = FULL";
-}
-
-// Headers as the codec writes them (u32 count, then length-prefixed key and
-// value per header); no headers encode as an empty blob.
-void encode_headers(const std::vector<core::header>& headers, std::string& out) {
-  out.clear();
-  if (headers.empty()) return;
-  auto u32 = [&out](std::size_t n) {
-    const auto v = static_cast<uint32_t>(n);
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  };
-  u32(headers.size());
-  for (const auto& h : headers) {
-    u32(h.key.size());
-    out.append(h.key);
-    u32(h.value.size());
-    out.append(h.value);
-  }
-}
-
-bool decode_headers(std::string_view blob, std::vector<core::header>& out) {
-  if (blob.empty()) return true;
-  core::byte_reader in(blob);
-  const uint32_t n = in.u32();
-  if (!in.ok() || n > blob.size() / 8) return false;  // each header takes >= 8 bytes
-  out.reserve(n);
-  for (uint32_t i = 0; i < n && in.ok(); ++i) {
-    std::string key = in.str();
-    out.push_back(core::header{std::move(key), in.str()});
-  }
-  return in.ok() && in.done();
 }
 
 }  // namespace
@@ -166,6 +140,7 @@ bool sqlite_store::step_write(sqlite3_stmt* s, std::string_view what) {
 
 void sqlite_store::end_transaction(stmt_id how) {
   in_transaction_ = false;
+  pending_.clear();
   pending_error_.reset();
   if (sqlite3_get_autocommit(db_.get())) return;  // no transaction (or SQLite already rolled back)
   if (sqlite3_stmt* s = stmt(how)) {
@@ -176,52 +151,200 @@ void sqlite_store::end_transaction(stmt_id how) {
   }
 }
 
-bool sqlite_store::insert_one(sqlite3_stmt* s, const core::record& r) {
-  encode_headers(r.headers, headers_buf_);
-  sqlite3_bind_int64(s, 3, r.offset);
-  sqlite3_bind_int64(s, 4, r.timestamp_ms);
-  if (r.key)
-    sqlite::bind_blob(s, 5, *r.key);
-  else
-    sqlite3_bind_null(s, 5);
-  sqlite::bind_blob(s, 6, r.value);
-  sqlite::bind_blob(s, 7, headers_buf_);
-  return step_write(s, "append record");
+sqlite_store::pending_batch* sqlite_store::pending_for(std::string_view topic, int32_t partition) {
+  auto matches = [&](const pending_batch& b) { return b.partition == partition && b.topic == topic; };
+  if (last_pending_ < pending_.size() && matches(pending_[last_pending_])) return &pending_[last_pending_];
+  for (std::size_t i = 0; i < pending_.size(); ++i)
+    if (matches(pending_[i])) {
+      last_pending_ = i;
+      return &pending_[i];
+    }
+  return nullptr;
+}
+
+bool sqlite_store::write_batch(const pending_batch& b) {
+  if (b.blob.empty()) return true;
+  sqlite3_stmt* s = stmt(insert_batch);
+  sqlite::bind_text(s, 1, b.topic);
+  sqlite3_bind_int(s, 2, b.partition);
+  sqlite3_bind_int64(s, 3, b.base_offset);
+  sqlite3_bind_int64(s, 4, b.last_offset);
+  sqlite::bind_blob(s, 5, b.blob);
+  return step_write(s, "append records");
+}
+
+bool sqlite_store::flush_pending(std::string_view topic, int32_t partition) {
+  for (std::size_t i = 0; i < pending_.size(); ++i) {
+    if (pending_[i].partition != partition || pending_[i].topic != topic) continue;
+    const bool ok = write_batch(pending_[i]);
+    pending_.erase(pending_.begin() + static_cast<std::ptrdiff_t>(i));
+    return ok;
+  }
+  return true;
+}
+
+bool sqlite_store::flush_all_pending() {
+  bool ok = true;
+  for (const auto& b : pending_)
+    if (ok) ok = write_batch(b);
+  pending_.clear();
+  return ok;
+}
+
+int64_t sqlite_store::stored_last_offset(std::string_view topic, int32_t partition) {
+  sqlite3_stmt* s = stmt(select_last_batch);
+  sqlite::reset_guard guard(s);
+  sqlite::bind_text(s, 1, topic);
+  sqlite3_bind_int(s, 2, partition);
+  const int rc = sqlite3_step(s);
+  if (rc == SQLITE_ROW) return sqlite3_column_int64(s, 0);
+  if (rc != SQLITE_DONE) latch("read the last stored offset");
+  return -1;
+}
+
+bool sqlite_store::insert_out_of_order(std::string_view topic, int32_t partition, const core::record& r) {
+  // The row covering r.offset (rows hold disjoint ranges), merged with r.
+  std::vector<core::record> merged{r};
+  int64_t old_base = -1;
+  {
+    sqlite3_stmt* s = stmt(select_batches);
+    sqlite::reset_guard guard(s);
+    sqlite::bind_text(s, 1, topic);
+    sqlite3_bind_int(s, 2, partition);
+    sqlite3_bind_int64(s, 3, r.offset);
+    sqlite3_bind_int64(s, 4, r.offset);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      old_base = sqlite3_column_int64(s, 0);
+      if (!sqlite::decode_batch(sqlite::column_bytes(s, 1), [&](core::record&& old) {
+            if (old.offset != r.offset) merged.push_back(std::move(old));  // same offset: replaced
+          })) {
+        latch("corrupt records to merge");
+        return false;
+      }
+      rc = sqlite3_step(s);
+    }
+    if (rc != SQLITE_DONE) {
+      latch("read records to merge");
+      return false;
+    }
+  }
+  if (old_base >= 0) {
+    sqlite3_stmt* del = stmt(delete_batch);
+    sqlite::bind_text(del, 1, topic);
+    sqlite3_bind_int(del, 2, partition);
+    sqlite3_bind_int64(del, 3, old_base);
+    if (!step_write(del, "merge records")) return false;
+  }
+  std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
+  pending_batch row{std::string(topic), partition, merged.front().offset, merged.back().offset, {}};
+  for (const auto& m : merged) sqlite::encode_record(m, row.blob);
+  return write_batch(row);
 }
 
 void sqlite_store::append(std::string_view topic, int32_t partition, std::span<const core::record> records) {
   if (records.empty() || !begin_write()) return;
-  sqlite3_stmt* s = stmt(insert_record);
-  // reset() keeps bindings, so topic and partition are bound once per batch.
-  sqlite::bind_text(s, 1, topic);
-  sqlite3_bind_int(s, 2, partition);
-  for (const auto& r : records)
-    if (!insert_one(s, r)) return;
+  for (const auto& r : records) {
+    pending_batch* b = pending_for(topic, partition);
+    if (!b) {
+      const int64_t floor = stored_last_offset(topic, partition);
+      if (pending_error_) return;
+      pending_.push_back({std::string(topic), partition, -1, -1, {}, floor});
+      last_pending_ = pending_.size() - 1;
+      b = &pending_.back();
+    }
+    if (r.offset > std::max(b->floor, b->last_offset)) {
+      if (b->blob.empty()) b->base_offset = r.offset;
+      b->last_offset = r.offset;
+      sqlite::encode_record(r, b->blob);
+      continue;
+    }
+    // Rare: write what is pending, then merge r into the stored rows.
+    if (!write_batch(*b)) return;
+    b->floor = std::max({b->floor, b->last_offset, r.offset});
+    b->blob.clear();
+    b->base_offset = b->last_offset = -1;
+    if (!insert_out_of_order(topic, partition, r)) return;
+  }
+}
+
+template <class Keep>
+bool sqlite_store::rewrite_batches(std::string_view topic, int32_t partition, int64_t lo, int64_t hi, Keep&& keep) {
+  struct row {
+    int64_t base;
+    std::string data;
+  };
+  std::vector<row> rows;
+  {
+    sqlite3_stmt* s = stmt(select_batches);
+    sqlite::reset_guard guard(s);
+    sqlite::bind_text(s, 1, topic);
+    sqlite3_bind_int(s, 2, partition);
+    sqlite3_bind_int64(s, 3, lo);
+    sqlite3_bind_int64(s, 4, hi);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+      rows.push_back({sqlite3_column_int64(s, 0), std::string(sqlite::column_bytes(s, 1))});
+    if (rc != SQLITE_DONE) {
+      latch("read records to rewrite");
+      return false;
+    }
+  }
+  for (const auto& r : rows) {
+    pending_batch kept{std::string(topic), partition, -1, -1, {}};
+    bool changed = false;
+    const bool decoded = sqlite::decode_batch(r.data, [&](core::record&& rec) {
+      if (!keep(rec.offset)) {
+        changed = true;
+        return;
+      }
+      if (kept.base_offset < 0) kept.base_offset = rec.offset;
+      kept.last_offset = rec.offset;
+      sqlite::encode_record(rec, kept.blob);
+    });
+    if (!decoded) {
+      if (!pending_error_)
+        pending_error_ = core::error{core::errc::storage_error,
+                                   "data folder " + data_dir_.string() + ": corrupt records of " +
+                                       std::string(topic) + "/" + std::to_string(partition) + " at offset " +
+                                       std::to_string(r.base),
+                                   {}};
+      return false;
+    }
+    if (!changed) continue;
+    sqlite3_stmt* del = stmt(delete_batch);
+    sqlite::bind_text(del, 1, topic);
+    sqlite3_bind_int(del, 2, partition);
+    sqlite3_bind_int64(del, 3, r.base);
+    if (!step_write(del, "rewrite records")) return false;
+    if (kept.base_offset >= 0 && !write_batch(kept)) return false;
+  }
+  return true;
 }
 
 void sqlite_store::erase_records(std::string_view topic, int32_t partition,
                                  std::span<const int64_t> offsets) {
-  if (offsets.empty() || !begin_write()) return;
-  sqlite3_stmt* s = stmt(erase_record);
-  sqlite::bind_text(s, 1, topic);
-  sqlite3_bind_int(s, 2, partition);
-  for (int64_t offset : offsets) {
-    sqlite3_bind_int64(s, 3, offset);
-    if (!step_write(s, "erase record")) return;
-  }
+  if (offsets.empty() || !begin_write() || !flush_pending(topic, partition)) return;
+  std::vector<int64_t> sorted(offsets.begin(), offsets.end());
+  std::sort(sorted.begin(), sorted.end());
+  rewrite_batches(topic, partition, sorted.front(), sorted.back(),
+                  [&](int64_t o) { return !std::binary_search(sorted.begin(), sorted.end(), o); });
 }
 
 void sqlite_store::truncate(std::string_view topic, int32_t partition, int64_t before) {
-  if (!begin_write()) return;
-  sqlite3_stmt* s = stmt(truncate_records);
+  if (!begin_write() || !flush_pending(topic, partition)) return;
+  sqlite3_stmt* s = stmt(delete_batches_before);
   sqlite::bind_text(s, 1, topic);
   sqlite3_bind_int(s, 2, partition);
   sqlite3_bind_int64(s, 3, before);
-  step_write(s, "truncate partition");
+  if (!step_write(s, "truncate partition")) return;
+  // The row that straddles `before`, if any, loses its head.
+  rewrite_batches(topic, partition, before - 1, before - 1, [&](int64_t o) { return o >= before; });
 }
 
 void sqlite_store::drop_records(std::string_view topic) {
   if (!begin_write()) return;
+  std::erase_if(pending_, [&](const pending_batch& b) { return b.topic == topic; });
   sqlite3_stmt* s = stmt(drop_topic);
   sqlite::bind_text(s, 1, topic);
   step_write(s, "drop topic records");
@@ -267,7 +390,7 @@ core::result<void> sqlite_store::commit() {
     rollback();
     return std::unexpected(std::move(e));
   }
-  if (in_transaction_ && !step_write(stmt(commit_stmt), "commit")) {
+  if (in_transaction_ && (!flush_all_pending() || !step_write(stmt(commit_stmt), "commit"))) {
     core::error e = std::move(*pending_error_);
     rollback();
     return std::unexpected(std::move(e));
@@ -304,23 +427,21 @@ core::result<void> sqlite_store::stream_values(core::storage_loader& out) {
 }
 
 core::result<void> sqlite_store::stream_records(core::storage_loader& out) {
-  sqlite3_stmt* s = stmt(load_records);
+  sqlite3_stmt* s = stmt(load_batches);
   sqlite::reset_guard guard(s);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
     const std::string_view topic = sqlite::column_bytes(s, 0);
     const int32_t partition = sqlite3_column_int(s, 1);
-    core::record r;
-    r.offset = sqlite3_column_int64(s, 2);
-    r.timestamp_ms = sqlite3_column_int64(s, 3);
-    if (sqlite3_column_type(s, 4) != SQLITE_NULL) r.key = std::string(sqlite::column_bytes(s, 4));
-    r.value = std::string(sqlite::column_bytes(s, 5));
-    if (!decode_headers(sqlite::column_bytes(s, 6), r.headers))
+    const int64_t base = sqlite3_column_int64(s, 2);
+    const bool ok = sqlite::decode_batch(sqlite::column_bytes(s, 3), [&](core::record&& r) {
+      out.on_record(topic, partition, std::move(r));
+    });
+    if (!ok)
       return core::fail(core::errc::storage_error, "data folder " + data_dir_.string() +
-                                                       ": corrupt headers in record " + std::string(topic) +
-                                                       "/" + std::to_string(partition) + "@" +
-                                                       std::to_string(r.offset));
-    out.on_record(topic, partition, std::move(r));
+                                                       ": corrupt records in " + std::string(topic) + "/" +
+                                                       std::to_string(partition) + " (row from offset " +
+                                                       std::to_string(base) + ")");
   }
   if (rc != SQLITE_DONE) return std::unexpected(load_error("load records"));
   return {};

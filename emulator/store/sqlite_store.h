@@ -24,6 +24,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "emulator/core/storage.h"
 #include "emulator/store/dir_lock.h"
@@ -75,16 +77,18 @@ class sqlite_store final : public core::storage {
     begin_stmt,
     commit_stmt,
     rollback_stmt,
-    insert_record,
-    erase_record,
-    truncate_records,
+    insert_batch,
+    select_batches,
+    select_last_batch,
+    delete_batch,
+    delete_batches_before,
     drop_topic,
     put_value,
     erase_value,
     erase_range,
     erase_from,
     load_values,
-    load_records,
+    load_batches,
     stmt_count,
   };
 
@@ -99,7 +103,29 @@ class sqlite_store final : public core::storage {
   bool step_write(sqlite3_stmt* s, std::string_view what);
   void latch(std::string_view what);
   void end_transaction(stmt_id how);
-  bool insert_one(sqlite3_stmt* s, const core::record& r);
+  // Records appended in this transaction, one pending row per partition,
+  // written at commit (or before anything else touches the partition).
+  struct pending_batch {
+    std::string topic;
+    int32_t partition;
+    int64_t base_offset, last_offset;  // of `blob`; -1 while empty
+    std::string blob;
+    int64_t floor = -1;  // the highest offset already stored for the partition
+  };
+  // Offsets above everything stored go to the pending row; any other offset
+  // (never from the core, but allowed by the storage contract) replaces or
+  // joins a stored row at once.
+  bool insert_out_of_order(std::string_view topic, int32_t partition, const core::record& r);
+  int64_t stored_last_offset(std::string_view topic, int32_t partition);
+  pending_batch* pending_for(std::string_view topic, int32_t partition);
+  bool write_batch(const pending_batch& b);
+  // Writes the pending rows of one partition (or all); false on failure (latched).
+  bool flush_pending(std::string_view topic, int32_t partition);
+  bool flush_all_pending();
+  // Rewrites the rows of a partition that hold offsets in [lo, hi], keeping
+  // only the records `keep` accepts.
+  template <class Keep>
+  bool rewrite_batches(std::string_view topic, int32_t partition, int64_t lo, int64_t hi, Keep&& keep);
   core::result<void> stream_values(core::storage_loader& out);
   core::result<void> stream_records(core::storage_loader& out);
   core::error load_error(std::string_view what) const;
@@ -117,7 +143,8 @@ class sqlite_store final : public core::storage {
 
   bool in_transaction_ = false;
   std::optional<core::error> pending_error_;
-  std::string headers_buf_;  // scratch for encoding one record's headers
+  std::vector<pending_batch> pending_;
+  std::size_t last_pending_ = 0;  // index of the last hit: appends come in runs
   int failing_commits_ = 0;
   std::size_t commits_ = 0;
 };

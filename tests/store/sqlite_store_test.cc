@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <tuple>
 
 #include "emulator/store/sqlite_schema.h"
 #include "emulator/store/sqlite_util.h"
@@ -101,7 +102,7 @@ TEST(sqlite_store, newer_schema_is_refused_untouched) {
   EXPECT_EQ(s.error().code, core::errc::incompatible_store);
   EXPECT_EQ(s.error().message,
             "data folder " + dir.path().string() +
-                " was written by a newer eventfabric (schema v99; this build reads up to v1);"
+                " was written by a newer eventfabric (schema v99; this build reads up to v2);"
                 " upgrade eventfabric or use another --data-dir");
   EXPECT_EQ(raw_user_version(db_file(dir)), 99);
 }
@@ -152,16 +153,57 @@ TEST(sqlite_store, corrupt_pages_are_a_storage_error_not_a_crash) {
   EXPECT_NE(r.error().message.find(dir.path().string()), std::string::npos) << r.error().message;
 }
 
-TEST(sqlite_store, a_corrupt_headers_blob_is_a_storage_error) {
+int count_rows(const std::filesystem::path& db, const char* sql) {
+  sqlite3* raw = nullptr;
+  EXPECT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr h(raw);
+  auto s = sqlite::prepare(raw, sql);
+  EXPECT_TRUE(s.has_value());
+  return s && sqlite3_step(s->get()) == SQLITE_ROW ? sqlite3_column_int(s->get(), 0) : -1;
+}
+
+// The core appends ascending offsets one record at a time; a commit then
+// writes one row per partition. Retention and compaction cut rows and the
+// survivors load intact.
+TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
+  temp_dir dir;
+  std::vector<event> want;
+  {
+    auto s = open_sqlite(dir.path());
+    for (int64_t o = 0; o < 10; ++o) {
+      s->append("t", 0, std::vector{make_record(o, "p0-" + std::to_string(o))});
+      s->append("t", 1, std::vector{make_record(o, "p1-" + std::to_string(o))});
+    }
+    ASSERT_TRUE(s->commit().has_value());
+    EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 2);
+    for (int64_t o = 10; o < 13; ++o) s->append("t", 0, std::vector{make_record(o, "p0-" + std::to_string(o))});
+    ASSERT_TRUE(s->commit().has_value());
+    EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 3);
+    s->truncate("t", 0, 4);                                         // cuts the first row of p0
+    s->erase_records("t", 0, std::vector<int64_t>{5, 11});         // one from each row of p0
+    s->truncate("t", 1, 10);                                        // all of p1
+    s->append("t", 1, std::vector{make_record(10, "p1-10")});
+    ASSERT_TRUE(s->commit().has_value());
+  }
+  for (int64_t o : {4, 6, 7, 8, 9, 10, 12})
+    want.push_back(record_event("t", 0, make_record(o, "p0-" + std::to_string(o))));
+  want.push_back(record_event("t", 1, make_record(10, "p1-10")));
+  auto s = open_sqlite(dir.path());
+  EXPECT_EQ(load_all(*s), want);
+  EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 3);
+}
+
+TEST(sqlite_store, a_corrupt_records_blob_is_a_storage_error) {
   temp_dir dir;
   open_sqlite(dir.path()).reset();
-  raw_exec(db_file(dir), R"(INSERT INTO records VALUES ('t', 3, 9, 0, NULL, X'00', X'05000000'))");
+  // Offset 9, then a timestamp cut short.
+  raw_exec(db_file(dir), R"(INSERT INTO batches VALUES ('t', 3, 9, 9, X'09000000000000000000'))");
   auto s = open_sqlite(dir.path());
   capture c;
   auto r = s->load(c);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().code, core::errc::storage_error);
-  EXPECT_NE(r.error().message.find("corrupt headers in record t/3@9"), std::string::npos)
+  EXPECT_NE(r.error().message.find("corrupt records in t/3 (row from offset 9)"), std::string::npos)
       << r.error().message;
 }
 
@@ -253,33 +295,35 @@ TEST(sqlite_store, a_failed_write_is_latched_and_reported_by_commit) {
 
 // ---- schema chain --------------------------------------------------------
 
-int v2_runs = 0;
-core::result<void> test_v2(sqlite3* db) {
-  ++v2_runs;
-  return sqlite::exec(db, "CREATE TABLE extra(x)", "test v2");
+// A test step after the production chain: "next" = current_schema_version + 1.
+constexpr int next_version = sqlite::current_schema_version + 1;
+int next_runs = 0;
+core::result<void> test_next(sqlite3* db) {
+  ++next_runs;
+  return sqlite::exec(db, "CREATE TABLE extra(x)", "test next");
 }
 
-std::vector<sqlite::migration> chain_with_v2() {
+std::vector<sqlite::migration> chain_with_next() {
   auto chain = std::vector<sqlite::migration>(sqlite::migrations().begin(), sqlite::migrations().end());
-  chain.push_back({2, "test v1 -> v2", &test_v2});
+  chain.push_back({next_version, "test step", &test_next});
   return chain;
 }
 
-TEST(sqlite_schema, a_v2_step_slots_into_the_chain) {
+TEST(sqlite_schema, a_next_step_slots_into_the_chain) {
   temp_dir dir;
-  open_sqlite(dir.path()).reset();  // a v1 store
+  open_sqlite(dir.path()).reset();  // a current store
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
   sqlite::db_ptr db(raw);
-  v2_runs = 0;
-  const auto chain = chain_with_v2();
+  next_runs = 0;
+  const auto chain = chain_with_next();
   auto v = sqlite::migrate(raw, "d", chain);
   ASSERT_TRUE(v.has_value()) << v.error().message;
-  EXPECT_EQ(*v, 2);
-  EXPECT_EQ(v2_runs, 1);
-  EXPECT_EQ(sqlite::migrate(raw, "d", chain).value_or(-1), 2);
-  EXPECT_EQ(v2_runs, 1);  // nothing pending the second time
-  EXPECT_EQ(sqlite3_exec(raw, "SELECT * FROM extra, records, kv", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(*v, next_version);
+  EXPECT_EQ(next_runs, 1);
+  EXPECT_EQ(sqlite::migrate(raw, "d", chain).value_or(-1), next_version);
+  EXPECT_EQ(next_runs, 1);  // nothing pending the second time
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT * FROM extra, batches, kv", nullptr, nullptr, nullptr), SQLITE_OK);
 }
 
 TEST(sqlite_schema, a_new_database_runs_the_whole_chain) {
@@ -287,11 +331,11 @@ TEST(sqlite_schema, a_new_database_runs_the_whole_chain) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
   sqlite::db_ptr db(raw);
-  v2_runs = 0;
-  EXPECT_EQ(sqlite::migrate(raw, "d", chain_with_v2()).value_or(-1), 2);
-  EXPECT_EQ(v2_runs, 1);
-  EXPECT_EQ(raw_user_version(db_file(dir)), 2);
-  // ... and this build (up to v1) now refuses it.
+  next_runs = 0;
+  EXPECT_EQ(sqlite::migrate(raw, "d", chain_with_next()).value_or(-1), next_version);
+  EXPECT_EQ(next_runs, 1);
+  EXPECT_EQ(raw_user_version(db_file(dir)), next_version);
+  // ... and this build (up to the current version) now refuses it.
   db.reset();
   auto s = sqlite_store::open(dir.path(), durability::normal);
   ASSERT_FALSE(s.has_value());
@@ -304,12 +348,61 @@ TEST(sqlite_schema, a_failing_step_rolls_back_and_keeps_the_old_version) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
   sqlite::db_ptr db(raw);
-  auto chain = chain_with_v2();
+  auto chain = chain_with_next();
   chain.back().apply = [](sqlite3* d) { return sqlite::exec(d, "CREATE TABLE kv(x)", "clash"); };
   auto v = sqlite::migrate(raw, "d", chain);
   ASSERT_FALSE(v.has_value());
   EXPECT_EQ(v.error().code, core::errc::storage_error);
-  EXPECT_EQ(raw_user_version(db_file(dir)), 1);
+  EXPECT_EQ(raw_user_version(db_file(dir)), sqlite::current_schema_version);
+}
+
+// A data folder written by a v1 build (one row per record, headers in the
+// v1 blob format) opens in this build with every record intact.
+TEST(sqlite_schema, v1_records_migrate_to_v2_batches) {
+  temp_dir dir;
+  {
+    sqlite3* raw = nullptr;
+    ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+    sqlite::db_ptr db(raw);
+    const auto v1 = sqlite::migrations().subspan(0, 1);
+    ASSERT_EQ(sqlite::migrate(raw, "d", v1).value_or(-1), 1);
+    // Headers blob v1: u32 count, then (u32 len, key, u32 len, value) each; little-endian.
+    ASSERT_EQ(sqlite3_exec(raw,
+                           R"(INSERT INTO records VALUES ('a.b.c.v1', 0, 0, 10, x'6b31', x'7631', x'');
+                              INSERT INTO records VALUES ('a.b.c.v1', 0, 1, 11, NULL, x'7632',
+                                x'01000000' || x'01000000' || x'68' || x'02000000' || x'7878');
+                              INSERT INTO records VALUES ('a.b.c.v1', 1, 5, 12, x'6b33', x'7633', x'');
+                              INSERT INTO kv VALUES ('topic', x'61', x'7a');)",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK)
+        << sqlite3_errmsg(raw);
+  }
+  auto s = sqlite_store::open(dir.path(), durability::normal);
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_EQ((*s)->info().schema_version, sqlite::current_schema_version);
+  struct collect : core::storage_loader {
+    std::vector<std::tuple<std::string, int32_t, core::record>> recs;
+    int values = 0;
+    void on_value(std::string_view, std::string_view, std::string_view) override { ++values; }
+    void on_record(std::string_view t, int32_t p, core::record&& r) override { recs.emplace_back(t, p, r); }
+  } got;
+  ASSERT_TRUE((*s)->load(got).has_value());
+  EXPECT_EQ(got.values, 1);
+  ASSERT_EQ(got.recs.size(), 3u);
+  const auto& [t0, p0, r0] = got.recs[0];
+  EXPECT_EQ(t0, "a.b.c.v1");
+  EXPECT_EQ(p0, 0);
+  EXPECT_EQ(r0.offset, 0);
+  EXPECT_EQ(r0.timestamp_ms, 10);
+  EXPECT_EQ(r0.key, std::optional<std::string>("k1"));
+  EXPECT_EQ(r0.value, "v1");
+  const auto& r1 = std::get<2>(got.recs[1]);
+  EXPECT_FALSE(r1.key.has_value());
+  ASSERT_EQ(r1.headers.size(), 1u);
+  EXPECT_EQ(r1.headers[0].key, "h");
+  EXPECT_EQ(r1.headers[0].value, "xx");
+  EXPECT_EQ(std::get<1>(got.recs[2]), 1);
+  EXPECT_EQ(std::get<2>(got.recs[2]).offset, 5);
 }
 
 TEST(sqlite_schema, load_queries_stream_through_indexes_without_sorting) {
@@ -318,7 +411,7 @@ TEST(sqlite_schema, load_queries_stream_through_indexes_without_sorting) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
   sqlite::db_ptr db(raw);
-  for (std::string_view sql : {sqlite::load_records_sql, sqlite::load_values_sql}) {
+  for (std::string_view sql : {sqlite::load_batches_sql, sqlite::load_values_sql}) {
     const std::string explain = "EXPLAIN QUERY PLAN " + std::string(sql);
     auto stmt = sqlite::prepare(raw, explain);
     ASSERT_TRUE(stmt.has_value());
