@@ -33,7 +33,9 @@
 // flight is redelivered (not counted as a failure); on crash the caller must
 // restart the consumer (delivery::restart_consumer, completion::restart_consumer).
 // commit_error (asked after a processed outcome): the message is delivered again.
-// Injected faults never count towards quarantine.
+// Injected faults never count towards quarantine. When one attempt draws
+// several kinds, fail wins (nothing reaches the consumer), then crash /
+// rebalance, then timeout / lost_ack.
 //
 // Single-threaded (the owner's strand). No I/O.
 
