@@ -170,5 +170,22 @@ TEST(Idempotency, AttachesToTheBrokerAsAnExtension) {
   EXPECT_TRUE(ids.has("evt-1"));
 }
 
+TEST(Idempotency, AFailedBrokerCommitForgetsUncommittedKeys) {
+  core::manual_clock clk;
+  store::memory_store mem;
+  core::broker b({.clk = &clk, .store = &mem});
+  idempotency_store ids(clk, &mem);
+  b.attach(ids);
+  ASSERT_TRUE(b.recover());
+  ASSERT_TRUE(ids.put("kept", 60));
+  ASSERT_TRUE(b.sync());
+  ASSERT_TRUE(ids.put("lost", 60));
+  mem.fail_next_commits(1);
+  EXPECT_FALSE(b.sync());
+  EXPECT_TRUE(ids.has("kept"));
+  EXPECT_FALSE(ids.has("lost"));  // memory does not stay ahead of the store
+  EXPECT_TRUE(*ids.put("lost", 60));
+}
+
 }  // namespace
 }  // namespace eventfabric::delivery
