@@ -1,0 +1,114 @@
+#include "emulator/faults/engine.h"
+
+#include <algorithm>
+#include <utility>
+
+namespace eventfabric::faults {
+
+namespace {
+std::vector<target> targets_of(const delivery_point& p) {
+  std::vector<target> out;
+  if (!p.topic.empty()) out.push_back({target_type::topic, p.topic});
+  if (!p.queue.empty()) out.push_back({target_type::queue, p.queue});
+  if (!p.subscription.empty()) out.push_back({target_type::subscription, p.subscription});
+  if (!p.consumer.empty()) out.push_back({target_type::consumer, p.consumer});
+  return out;
+}
+}  // namespace
+
+engine::engine(uint64_t seed, core::clock& clk) : clk_(&clk), rng_(seed) {}
+
+engine engine::replay(schedule s, core::clock& clk) {
+  engine e(0, clk);
+  e.replaying_ = true;
+  for (auto& f : s)
+    e.recorded_.emplace(slot{site_of(f.kind), f.tgt.type, f.tgt.name, f.position}, std::move(f));
+  return e;
+}
+
+core::result<void> engine::set_rules(std::vector<rule> rules) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    if (auto ok = validate(rules[i]); !ok) {
+      auto err = ok.error();
+      err.details.emplace_back("rule", std::to_string(i));
+      return std::unexpected(std::move(err));
+    }
+  }
+  rules_ = std::move(rules);
+  return {};
+}
+
+fault engine::make(const rule& r, const target& t, int64_t position, std::string_view message_id) {
+  fault f;
+  f.kind = r.kind;
+  f.tgt = t;
+  f.position = position;
+  f.message_id = std::string(message_id);
+  f.time_ms = clk_->now_ms();
+  switch (r.kind) {
+    case fault_kind::reorder:
+      f.params.lag = static_cast<int32_t>(rng_.between(1, r.window));
+      f.params.allow_same_key = r.allow_same_key;
+      break;
+    case fault_kind::delay: f.params.delay_ms = r.delay_ms; break;
+    case fault_kind::produce_error: f.params.after_append = r.after_append; break;
+    default: break;
+  }
+  return f;
+}
+
+std::vector<fault> engine::decide(fault_site site, const std::vector<target>& targets,
+                                  std::string_view message_id, bool can_reorder) {
+  std::vector<int64_t> positions;
+  positions.reserve(targets.size());
+  for (const auto& t : targets) positions.push_back(++counters_[{site, t.type, t.name}]);
+
+  std::vector<fault> out;
+  auto taken = [&](fault_kind k) {
+    return std::ranges::any_of(out, [k](const fault& f) { return f.kind == k; });
+  };
+
+  if (replaying_) {
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      auto [lo, hi] = recorded_.equal_range(slot{site, targets[i].type, targets[i].name, positions[i]});
+      for (auto it = lo; it != hi; ++it) {
+        const fault& f = it->second;
+        if ((f.kind == fault_kind::reorder && !can_reorder) || taken(f.kind)) continue;
+        fault g = f;
+        g.message_id = std::string(message_id);
+        g.time_ms = clk_->now_ms();
+        out.push_back(std::move(g));
+      }
+    }
+  } else {
+    for (const auto& r : rules_) {
+      if (site_of(r.kind) != site) continue;
+      if (r.kind == fault_kind::reorder && !can_reorder) continue;
+      for (std::size_t i = 0; i < targets.size(); ++i) {
+        if (!matches(r, targets[i])) continue;
+        const bool fires = r.probability ? rng_.chance(*r.probability)
+                                         : std::ranges::binary_search(r.positions, positions[i]);
+        if (!fires || taken(r.kind)) continue;
+        out.push_back(make(r, targets[i], positions[i], message_id));
+      }
+    }
+  }
+  // One canonical order (by kind) so that a replay records what the live run did.
+  std::ranges::stable_sort(out, {}, [](const fault& f) { return f.kind; });
+  realised_.insert(realised_.end(), out.begin(), out.end());
+  return out;
+}
+
+std::vector<fault> engine::decide_delivery(const delivery_point& p) {
+  return decide(fault_site::delivery, targets_of(p), p.message_id, p.can_reorder);
+}
+
+std::vector<fault> engine::decide_produce(target_type type, std::string_view name, std::string_view message_id) {
+  return decide(fault_site::produce, {target{type, std::string(name)}}, message_id, false);
+}
+
+std::vector<fault> engine::decide_commit(const delivery_point& p) {
+  return decide(fault_site::commit, targets_of(p), p.message_id, false);
+}
+
+}  // namespace eventfabric::faults

@@ -1,0 +1,88 @@
+#pragma once
+// The seeded fault engine. The delivery engine, the producer path and the
+// commit path ask it, before acting, which faults happen now; it answers
+// deterministically from its seed and the sequence of questions, and appends
+// every fault it answers with to the realised schedule.
+//
+// Positions: the engine counts, per site (delivery, produce, commit) and per
+// concrete target, every question naming that target; the n-th question is
+// position n (1-based). A rule with positions fires exactly there; a rule
+// with a probability draws once from the seeded core::random per matching
+// target per question (whether or not it fires), so the draws, and hence the
+// schedule, depend only on the seed and the questions asked.
+//
+// Replay: an engine built with replay() injects exactly the faults of a saved
+// schedule, matched by (site, target, position), and nothing else; rules are
+// ignored. Its realised schedule is those faults as they recur.
+//
+// Single-threaded (the owner's strand). No I/O.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/error.h"
+#include "emulator/core/random.h"
+#include "emulator/faults/fault.h"
+#include "emulator/faults/rule.h"
+
+namespace eventfabric::faults {
+
+// What a delivery (or commit) concerns. Empty names are not applicable.
+struct delivery_point {
+  std::string topic;
+  std::string queue;
+  std::string subscription;
+  std::string consumer;
+  std::string message_id;
+  std::optional<std::string> key;  // partition key, informational
+  // False when a reorder cannot apply (e.g. a retry): reorder rules are skipped
+  // without drawing, and recorded reorders are not replayed here.
+  bool can_reorder = true;
+};
+
+class engine {
+ public:
+  // Live mode: rules are validated; an invalid one is an error from set_rules().
+  engine(uint64_t seed, core::clock& clk);
+  // Replay mode: injects exactly the faults of `s`.
+  static engine replay(schedule s, core::clock& clk);
+
+  core::result<void> set_rules(std::vector<rule> rules);
+  const std::vector<rule>& rules() const { return rules_; }
+  bool replaying() const { return replaying_; }
+  uint64_t seed() const { return rng_.seed(); }
+
+  // At most one fault per kind per question (the first matching rule's), ordered by kind.
+  std::vector<fault> decide_delivery(const delivery_point& p);
+  // The produce of a record to a topic or queue (produce_error).
+  std::vector<fault> decide_produce(target_type type, std::string_view name, std::string_view message_id);
+  // An ack / offset commit after processing (commit_error).
+  std::vector<fault> decide_commit(const delivery_point& p);
+
+  // Every fault injected so far, in order.
+  const schedule& realised() const { return realised_; }
+  void clear_realised() { realised_.clear(); }
+
+ private:
+  using slot = std::tuple<fault_site, target_type, std::string, int64_t>;
+
+  std::vector<fault> decide(fault_site site, const std::vector<target>& targets, std::string_view message_id,
+                            bool can_reorder);
+  fault make(const rule& r, const target& t, int64_t position, std::string_view message_id);
+
+  core::clock* clk_;
+  core::random rng_;
+  bool replaying_ = false;
+  std::vector<rule> rules_;
+  std::map<std::tuple<fault_site, target_type, std::string>, int64_t, std::less<>> counters_;
+  std::multimap<slot, fault> recorded_;  // replay mode
+  schedule realised_;
+};
+
+}  // namespace eventfabric::faults
