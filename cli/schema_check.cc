@@ -202,7 +202,8 @@ void print_json(const check_opts& o, schema::compat_mode mode, const schema::gat
 }
 
 void print_finding(std::ostream& out, const char* level, const schema::gate_finding& f) {
-  out << level << " " << f.code << " " << f.file;
+  out << level << " " << f.code;
+  if (!f.file.empty()) out << " " << f.file;
   if (!f.pointer.empty()) out << " " << f.pointer;
   out << "\n  ";
   for (char c : f.message) {

@@ -206,6 +206,14 @@ TEST_F(SchemaCli, CompatIncompatibleIsOneAndExplained) {
   auto forward = run_cli({"schema", "compat", old_file, added, "--mode", "FORWARD", "--json"});
   EXPECT_EQ(forward.code, 1) << forward.out;
   EXPECT_EQ(run_cli({"schema", "compat", old_file, added, "--mode", "none"}).code, 0);
+  // An optional property added to an open content model: incompatible under Confluent's strict set only.
+  const auto open_old = write("open-old.json", R"({"type":"object","properties":{"a":{"type":"string"}}})");
+  const auto open_new =
+      write("open-new.json", R"({"type":"object","properties":{"a":{"type":"string"},"b":{"type":"string"}}})");
+  auto strict = run_cli({"schema", "compat", open_old, open_new, "--json"});
+  EXPECT_EQ(strict.code, 1);
+  EXPECT_EQ(json::parse(strict.out)["changes"], json::array({"OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL #/properties/b"}));
+  EXPECT_EQ(run_cli({"schema", "compat", open_old, open_new, "--lenient"}).code, 0);
 }
 
 TEST_F(SchemaCli, CompatErrorsAreTwo) {
