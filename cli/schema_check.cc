@@ -224,7 +224,7 @@ void print_text(const check_opts& o, schema::compat_mode mode, const schema::gat
   for (const auto& t : r.types) width = std::max(width, t.type.size());
   for (const auto& t : r.types) {
     out << "  " << t.type << std::string(width - t.type.size() + 2, ' ') << t.status;
-    if (t.compatible)
+    if (t.compatible && t.status != "unchanged")
       out << (*t.compatible ? ", compatible with " : ", INCOMPATIBLE with ") << t.base_versions << " base version"
           << (t.base_versions == 1 ? "" : "s");
     out << "\n";

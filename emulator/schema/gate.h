@@ -11,7 +11,8 @@
 //   - A type X.vN present in the base must stay compatible with the base's
 //     version(s) of X.vN under `mode` (BACKWARD_TRANSITIVE by default). When it
 //     breaks, the error names every change and says to publish it as X.v(N+1).
-//     The envelope is checked the same way.
+//     The envelope is checked the same way. A file identical to the base's
+//     latest version is "unchanged" and not re-checked (its history may predate the gate).
 //   - A type present in the base but not in the folder is an error: consumers
 //     may still depend on it.
 //   - A new X.vN with N > 1 is compared with X.v(N-1) (from the folder, else the

@@ -122,6 +122,15 @@ TEST(SchemaGate, TransitiveModeChecksEveryBaseVersion) {
   EXPECT_TRUE(run_gate(folder({{"a.b.c.v1.json", kV1Retyped}}), base, latest_only).ok());
 }
 
+TEST(SchemaGate, AnUnchangedFileIsNotRejudgedAgainstItsHistory) {
+  // kV1WithoutB broke kV1 before the gate existed; leaving it alone must not fail every later run.
+  auto r = run_gate(folder({{"a.b.c.v1.json", kV1WithoutB}}),
+                    folder({{"a.b.c.v1.json", kV1}, {"a.b.c.v1.json", kV1WithoutB}}));
+  EXPECT_TRUE(r.ok());
+  EXPECT_EQ(find_type(r, "a.b.c.v1")->status, "unchanged");
+  EXPECT_EQ(find_type(r, "a.b.c.v1")->compatible, true);
+}
+
 TEST(SchemaGate, NewMajorVersionMayBreakAndIsReportedAsInfo) {
   auto r = run_gate(folder({{"a.b.c.v1.json", kV1}, {"a.b.c.v2.json", kV1Retyped}}),
                     folder({{"a.b.c.v1.json", kV1}}));
