@@ -26,5 +26,7 @@ int run(int argc, char** argv, io streams);
 void add_serve(CLI::App& app, io streams, int& exit_code);
 void add_envelope(CLI::App& app, io streams, int& exit_code);
 void add_store(CLI::App& app, io streams, int& exit_code);
+// schema validate | compat | check | register (schema_cmds.cc, schema_check.cc).
+void add_schema(CLI::App& app, io streams, int& exit_code);
 
 }  // namespace eventfabric::cli

@@ -18,6 +18,7 @@ int run(int argc, char** argv, io streams) {
   add_serve(app, streams, exit_code);
   add_envelope(app, streams, exit_code);
   add_store(app, streams, exit_code);
+  add_schema(app, streams, exit_code);
   add_topic_clients(app, streams, exit_code);
   add_queue_clients(app, streams, exit_code);
   try {
