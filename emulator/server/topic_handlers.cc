@@ -2,6 +2,7 @@
 // administration routes under /admin/topics.
 #include "emulator/core/envelope.h"
 #include "emulator/server/app.h"
+#include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
 #include "emulator/server/router.h"
@@ -109,32 +110,6 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
   return resp;
 }
 
-decoded<core::topic_config> decode_topic_config(const json& j, std::string name) {
-  core::topic_config c;
-  c.name = std::move(name);
-  auto parts = int_field(j, "partitions", 1, 1024);
-  if (auto* e = std::get_if<response>(&parts)) return *e;
-  auto rms = int_field(j, "retention_ms", -1, INT64_MAX);
-  if (auto* e = std::get_if<response>(&rms)) return *e;
-  auto rrec = int_field(j, "retention_records", -1, INT64_MAX);
-  if (auto* e = std::get_if<response>(&rrec)) return *e;
-  auto maxb = int_field(j, "max_message_bytes", 1, 64 << 20);
-  if (auto* e = std::get_if<response>(&maxb)) return *e;
-  auto policy = string_field(j, "cleanup_policy", false);
-  if (auto* e = std::get_if<response>(&policy)) return *e;
-  c.partitions = static_cast<int32_t>(std::get<std::optional<int64_t>>(parts).value_or(1));
-  c.retention_ms = std::get<std::optional<int64_t>>(rms).value_or(-1);
-  c.retention_records = std::get<std::optional<int64_t>>(rrec).value_or(-1);
-  c.max_message_bytes = std::get<std::optional<int64_t>>(maxb).value_or(1 << 20);
-  const auto& p = std::get<std::string>(policy);
-  if (p == "compact")
-    c.cleanup = core::cleanup_policy::compact;
-  else if (!p.empty() && p != "delete")
-    return error_response(400, core::errc::invalid_argument, "cleanup_policy must be \"delete\" or \"compact\"",
-                          {{"field", "cleanup_policy"}});
-  return c;
-}
-
 outcome create_topic(app& a, const request& req, const path_params&) {
   if (auto bad = require_content_type(req, {"application/json"})) return *bad;
   auto body = parse_json_body(req);
@@ -143,11 +118,11 @@ outcome create_topic(app& a, const request& req, const path_params&) {
   if (!j.is_object()) return error_response(400, core::errc::invalid_argument, "the body must be a JSON object");
   auto name = string_field(j, "name");
   if (auto* err = std::get_if<response>(&name)) return *err;
-  auto cfg = decode_topic_config(j, std::get<std::string>(name));
-  if (auto* err = std::get_if<response>(&cfg)) return *err;
-  const bool existed = a.broker().topics().exists(std::get<core::topic_config>(cfg).name);
-  if (auto ok = a.broker().topics().create(std::get<core::topic_config>(cfg)); !ok) return error_response(ok.error());
-  auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(std::get<core::topic_config>(cfg).name)));
+  auto cfg = decode_topic(j, std::get<std::string>(name));
+  if (!cfg) return error_response(cfg.error());
+  const bool existed = a.broker().topics().exists(cfg->name);
+  if (auto ok = a.broker().topics().create(*cfg); !ok) return error_response(ok.error());
+  auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(cfg->name)));
   resp.needs_sync = !existed;
   return resp;
 }
