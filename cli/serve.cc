@@ -34,6 +34,7 @@ struct serve_options {
   int64_t request_timeout_ms = 15'000;
   int64_t idle_timeout_ms = 60'000;
   std::size_t max_connections = 512;
+  std::size_t tail_max_behind = 10'000;
   std::string contracts;
   std::string config;
 };
@@ -154,6 +155,7 @@ int serve(const serve_options& o, io streams) {
   sopts.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   sopts.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
   sopts.max_connections = o.max_connections;
+  sopts.tail_max_behind = o.tail_max_behind;
   server::app_options aopts;
   aopts.base_url = "http://127.0.0.1:" + std::to_string(o.port);
   aopts.max_body_bytes = o.max_body;
@@ -198,6 +200,9 @@ void add_serve(CLI::App& app, io streams, int& exit_code) {
   cmd->add_option("--idle-timeout-ms", o->idle_timeout_ms, "Keep-alive connections idle longer are closed")
       ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3'600'000}));
   cmd->add_option("--max-connections", o->max_connections, "Connections above this get 503")->capture_default_str();
+  cmd->add_option("--tail-max-behind", o->tail_max_behind,
+                  "A WebSocket tail more than this many records behind is closed (code 1008)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
   cmd->add_option("--contracts", o->contracts,
                   "Register every <type>.json schema of this folder at start (subject <type>-value)");
   cmd->add_option("--config", o->config,

@@ -1,5 +1,6 @@
 #include "emulator/server/handler_util.h"
 
+#include <cctype>
 #include <charconv>
 
 namespace eventfabric::server {
@@ -36,6 +37,24 @@ decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_
                               std::to_string(max) + ", not '" + std::string(text.substr(0, 64)) + "'",
                           {{"field", std::string(field)}});
   return v;
+}
+
+std::optional<response> require_websocket(const request& req) {
+  std::string up(req.header("upgrade"));
+  for (auto& c : up) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (up == "websocket") return std::nullopt;
+  auto r = error_response(426, "UPGRADE_REQUIRED",
+                          "this route streams over WebSocket: send Connection: Upgrade and Upgrade: websocket");
+  r.headers.emplace_back("Upgrade", "websocket");
+  r.headers.emplace_back("Connection", "Upgrade");
+  return r;
+}
+
+decoded<bool> from_beginning(const request& req) {
+  const auto from = req.param("from", "end");
+  if (from == "beginning") return true;
+  if (from == "end") return false;
+  return error_response(400, core::errc::invalid_argument, "from must be \"beginning\" or \"end\"", {{"field", "from"}});
 }
 
 response json_response(int status, const json& body, std::string content_type) {

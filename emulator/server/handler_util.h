@@ -34,6 +34,11 @@ inline std::optional<response> require_content_type(const request& req, std::ini
 decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_t min = 0,
                            int64_t max = INT64_MAX);
 
+// 426 UPGRADE_REQUIRED unless the request asks for a WebSocket upgrade.
+std::optional<response> require_websocket(const request& req);
+// ?from=end (default) or ?from=beginning; 400 otherwise. True = beginning.
+decoded<bool> from_beginning(const request& req);
+
 response json_response(int status, const json& body, std::string content_type = "application/json");
 response no_content();
 

@@ -5,6 +5,10 @@
 //   POST /queues/{queue}/receive (long poll, lease), /ack, /nack, /reject
 //   GET /exchanges, PUT|DELETE /exchanges/{exchange}, POST /exchanges/{exchange}/publish
 //   GET|POST|DELETE /bindings
+#include <algorithm>
+#include <memory>
+#include <utility>
+
 #include "emulator/core/envelope.h"
 #include "emulator/server/app.h"
 #include "emulator/server/declare.h"
@@ -28,6 +32,45 @@ json message_json(const core::message& m) {
               {"headers", headers},   {"body", body.is_discarded() ? json(m.body) : body}};
   if (!deaths.empty()) out["x-death"] = deaths;
   return out;
+}
+
+// The live, non-consuming tail of a queue: every message enqueued after the
+// tail began (or, from the beginning, every message held), in id order, while
+// the queue still holds it when the tail looks (right after each publish).
+struct queue_tail {
+  std::string queue;
+  uint64_t after = 0;      // the last id sent
+  uint64_t live_from = 0;  // the last id assigned when the tail began
+};
+
+live_batch tail_next(app& a, queue_tail& t, std::size_t max) {
+  live_batch out;
+  const auto& queues = std::as_const(a.broker().queues());
+  auto got = queues.since(t.queue, t.after, max);
+  if (!got) {
+    out.end = "queue " + t.queue + " was deleted";
+    return out;
+  }
+  for (const auto& m : got->first) {
+    json frame = message_json(m);
+    frame["queue"] = t.queue;
+    out.frames.push_back(frame.dump(-1, ' ', false, json::error_handler_t::replace));
+    t.after = m.id;
+  }
+  if (auto owed = queues.since(t.queue, std::max(t.after, t.live_from), 0)) out.behind = owed->second;
+  return out;
+}
+
+outcome tail_queue(app& a, const request& req, const path_params& p) {
+  if (auto c = a.broker().queues().queue_info(p.at("queue")); !c) return error_response(c.error());
+  auto beginning = from_beginning(req);
+  if (auto* e = std::get_if<response>(&beginning)) return *e;
+  if (auto bad = require_websocket(req)) return *bad;
+  auto t = std::make_shared<queue_tail>();
+  t->queue = p.at("queue");
+  t->live_from = a.broker().queues().next_message_id() - 1;
+  t->after = std::get<bool>(beginning) ? 0 : t->live_from;
+  return live_stream{[&a, t](std::size_t max) { return tail_next(a, *t, max); }};
 }
 
 decoded<json> object_body(const request& req) {
@@ -242,6 +285,7 @@ void add_queue_routes(router& r) {
     return json_response(200, out);
   });
   r.add("POST", "/queues/{queue}/receive", receive);
+  r.add("GET", "/ws/queues/{queue}", tail_queue);
   r.add("POST", "/queues/{queue}/ack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "ack"); });
   r.add("POST", "/queues/{queue}/nack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "nack"); });
   r.add("POST", "/queues/{queue}/reject", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "reject"); });
