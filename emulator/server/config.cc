@@ -181,6 +181,8 @@ core::result<apply_summary> apply_config(core::broker& b, const startup_config& 
     const std::string at = "/exchanges/" + std::to_string(i);
     if (auto ok = once(seen, "exchange", e.name, at); !ok) return std::unexpected(ok.error());
     if (auto ok = core::check_exchange_name(e.name); !ok) return at_field(ok.error(), at);
+    if (e.name.starts_with("amq.") && !exchanges.contains(e.name))
+      return bad(at + "/name", "exchange names starting with amq. are reserved", core::errc::invalid_name);
     if (auto it = exchanges.find(e.name); it != exchanges.end() && it->second != e.type)
       return bad(at, "exchange \"" + e.name + "\" already exists with type " + std::string(core::to_string(it->second)) +
                          "; the config declares " + std::string(core::to_string(e.type)),

@@ -224,6 +224,8 @@ TEST_F(ConfigTest, InvalidEntriesAreRefusedBeforeAnythingChanges) {
        "/bindings/0/queue", core::errc::not_found},
       {R"({"queues": [{"name": "notify.email.high"}], "bindings": [{"exchange": "", "queue": "notify.email.high"}]})",
        "/bindings/0/exchange", core::errc::invalid_argument},
+      {R"({"queues": [{"name": "notify.email.high"}], "exchanges": [{"name": "amq.mine", "type": "topic"}]})",
+       "/exchanges/0/name", core::errc::invalid_name},
   };
   for (const auto& c : cases) {
     auto r = apply(*b, c.doc);

@@ -77,6 +77,19 @@ TEST_F(ServeConfig, TheExampleDeclaresItsTopologyAndSurvivesARestart) {
       << refused.err;
 }
 
+TEST_F(ServeConfig, TheContractsFlagWinsOverTheFilesFolder) {
+  const auto cfg = write("c.json", R"({"contracts": "no-such-folder"})");
+  auto refused = serve_refused("--in-memory --config " + cfg);
+  EXPECT_EQ(refused.code, 2);
+  EXPECT_NE(refused.err.find("no-such-folder"), std::string::npos) << refused.err;
+  testing::server_process srv(EF_EVENTFABRIC_BIN, {"--in-memory", "--config", cfg, "--contracts",
+                                                   std::string(EF_SOURCE_DIR) + "/contracts"});
+  const uint16_t port = testing::free_port();
+  ASSERT_TRUE(srv.start(port));
+  testing::http_client c(port);
+  EXPECT_FALSE(json::parse(c.call("GET", "/subjects").body).empty());
+}
+
 TEST_F(ServeConfig, BadFilesStopTheStartWithExitTwo) {
   struct bad_case {
     const char* text;
