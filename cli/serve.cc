@@ -14,6 +14,7 @@
 #include "emulator/core/broker.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
+#include "emulator/server/config.h"
 #include "emulator/server/http_server.h"
 #include "emulator/store/store.h"
 #include "eventfabric_version.h"
@@ -33,8 +34,42 @@ struct serve_options {
   int64_t request_timeout_ms = 15'000;
   int64_t idle_timeout_ms = 60'000;
   std::size_t max_connections = 512;
+  std::size_t tail_max_behind = 10'000;
   std::string contracts;
+  std::string config;
 };
+
+std::optional<std::string> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// --config FILE: parses it and declares what it lists (staged; the caller
+// syncs). Returns the contracts folder it names, if any; nullopt after
+// printing the error.
+std::optional<std::string> apply_config_file(core::broker& b, const std::string& path, io streams) {
+  auto text = read_file(path);
+  if (!text) {
+    streams.err << "eventfabric serve: --config " << path << ": cannot read the file\n";
+    return std::nullopt;
+  }
+  auto cfg = server::parse_config(*text, std::filesystem::path(path).parent_path());
+  if (!cfg) {
+    streams.err << "eventfabric serve: --config " << path << ": " << cfg.error().message << "\n";
+    return std::nullopt;
+  }
+  auto applied = server::apply_config(b, *cfg);
+  if (!applied) {
+    streams.err << "eventfabric serve: --config " << path << ": " << applied.error().message << "\n";
+    return std::nullopt;
+  }
+  spdlog::info("--config {}: {} declared, {} already there with the same settings", path, applied->created,
+               applied->unchanged);
+  return cfg->contracts ? cfg->contracts->string() : std::string();
+}
 
 // Registers every contracts/<type>.json under the subject "<type>-value"
 // (Confluent's TopicNameStrategy, since platform topics are named after their
@@ -43,7 +78,7 @@ bool register_contracts(schema::registry& reg, const std::string& dir, io stream
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
-    streams.err << "eventfabric serve: --contracts " << dir << " is not a folder\n";
+    streams.err << "eventfabric serve: contracts folder " << dir << " is not a folder\n";
     return false;
   }
   std::vector<fs::path> files;
@@ -98,8 +133,17 @@ int serve(const serve_options& o, io streams) {
     streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
     return 2;
   }
-  if (!o.contracts.empty()) {
-    if (!register_contracts(reg, o.contracts, streams)) return 2;
+  std::string contracts = o.contracts;
+  if (!o.config.empty()) {
+    auto from_config = apply_config_file(b, o.config, streams);
+    if (!from_config) return 2;  // nothing was committed
+    if (contracts.empty())
+      contracts = *from_config;
+    else if (!from_config->empty())
+      spdlog::info("--contracts {} overrides the contracts folder {} of {}", contracts, *from_config, o.config);
+  }
+  if (!contracts.empty() && !register_contracts(reg, contracts, streams)) return 2;
+  if (!o.config.empty() || !contracts.empty()) {
     if (auto ok = b.sync(); !ok) {
       streams.err << "eventfabric serve: " << ok.error().message << "\n";
       return 2;
@@ -111,6 +155,7 @@ int serve(const serve_options& o, io streams) {
   sopts.request_timeout = std::chrono::milliseconds(o.request_timeout_ms);
   sopts.idle_timeout = std::chrono::milliseconds(o.idle_timeout_ms);
   sopts.max_connections = o.max_connections;
+  sopts.tail_max_behind = o.tail_max_behind;
   server::app_options aopts;
   aopts.base_url = "http://127.0.0.1:" + std::to_string(o.port);
   aopts.max_body_bytes = o.max_body;
@@ -155,8 +200,15 @@ void add_serve(CLI::App& app, io streams, int& exit_code) {
   cmd->add_option("--idle-timeout-ms", o->idle_timeout_ms, "Keep-alive connections idle longer are closed")
       ->capture_default_str()->check(CLI::Range(int64_t{100}, int64_t{3'600'000}));
   cmd->add_option("--max-connections", o->max_connections, "Connections above this get 503")->capture_default_str();
+  cmd->add_option("--tail-max-behind", o->tail_max_behind,
+                  "A WebSocket tail more than this many records behind is closed (code 1008)")
+      ->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}));
   cmd->add_option("--contracts", o->contracts,
                   "Register every <type>.json schema of this folder at start (subject <type>-value)");
+  cmd->add_option("--config", o->config,
+                  "JSON file declaring topics, exchanges, queues, bindings and the contracts folder at start "
+                  "(see examples/eventfabric.config.json); --contracts wins over its contracts folder")
+      ->check(CLI::ExistingFile);
   cmd->callback([o, streams, &exit_code] { exit_code = serve(*o, streams); });
 }
 

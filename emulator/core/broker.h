@@ -78,6 +78,8 @@ class broker {
   core::clock& clk() { return *clock_; }
   core::random& rng() { return rng_; }
   bool persistent() const { return store_ != nullptr; }
+  // Whether the platform naming rules are enforced (broker_options::strict_names).
+  bool strict_names() const { return strict_names_; }
 
   // Produces one platform envelope: validated first (VALIDATION_FAILED names
   // the field); the key is metadata.partition_key unless `key` is given.

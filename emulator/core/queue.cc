@@ -224,6 +224,13 @@ std::vector<uint64_t> queue::dead_ids(std::size_t max) const {
   return out;
 }
 
+std::pair<std::vector<uint64_t>, std::size_t> queue::ids_after(uint64_t after, std::size_t max) const {
+  std::pair<std::vector<uint64_t>, std::size_t> out;
+  for (auto it = entries_.upper_bound(after); it != entries_.end(); ++it, ++out.second)
+    if (out.first.size() < max) out.first.push_back(it->first);
+  return out;
+}
+
 std::vector<uint64_t> queue::expired_ready(int64_t now_ms) const {
   std::vector<uint64_t> out;
   for (auto it = expiry_.begin(); it != expiry_.end() && it->first <= now_ms; ++it) out.push_back(it->second);

@@ -79,6 +79,9 @@ class queue {
   std::optional<uint64_t> oldest() const;
   // Dead ids in id order, at most `max`.
   std::vector<uint64_t> dead_ids(std::size_t max) const;
+  // Ids above `after` in id order (any state), at most `max`, and how many
+  // such ids there are in all.
+  std::pair<std::vector<uint64_t>, std::size_t> ids_after(uint64_t after, std::size_t max) const;
   // Ready ids whose TTL has run out at `now_ms` (expires_at <= now).
   std::vector<uint64_t> expired_ready(int64_t now_ms) const;
   // Delivery tags whose lease deadline is <= now_ms.

@@ -104,6 +104,12 @@ class queues {
   result<std::vector<message>> peek(std::string_view queue, std::size_t max) const;
   result<std::vector<message>> dead_letters(std::string_view queue, std::size_t max);
   result<std::vector<message>> dead_letters(std::string_view queue, std::size_t max) const;
+  // Non-consuming tail: the messages the queue holds (ready, unacked or dead)
+  // whose id is above `after`, in id order, at most `max`; `second` counts
+  // them all. Ids grow, so a reader that remembers the last id it saw gets
+  // what was enqueued since, if it is still held. Changes nothing.
+  result<std::pair<std::vector<message>, std::size_t>> since(std::string_view queue, uint64_t after,
+                                                             std::size_t max) const;
   result<queue_stats> stats(std::string_view queue);
   result<queue_stats> stats(std::string_view queue) const;
   std::vector<std::string> list_queues() const;

@@ -160,6 +160,14 @@ result<std::vector<message>> queues::peek(std::string_view name, std::size_t max
   return collect(**q, ids);
 }
 
+result<std::pair<std::vector<message>, std::size_t>> queues::since(std::string_view name, uint64_t after,
+                                                                   std::size_t max) const {
+  auto q = need_queue(name);
+  if (!q) return std::unexpected(q.error());
+  auto [ids, total] = (*q)->ids_after(after, max);
+  return std::pair{collect(**q, ids), total};
+}
+
 result<std::vector<message>> queues::dead_letters(std::string_view name, std::size_t max) {
   auto q = need_queue(name);
   if (!q) return std::unexpected(q.error());

@@ -1,5 +1,6 @@
 #include "emulator/server/handler_util.h"
 
+#include <cctype>
 #include <charconv>
 
 namespace eventfabric::server {
@@ -38,6 +39,24 @@ decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_
   return v;
 }
 
+std::optional<response> require_websocket(const request& req) {
+  std::string up(req.header("upgrade"));
+  for (auto& c : up) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (up == "websocket") return std::nullopt;
+  auto r = error_response(426, "UPGRADE_REQUIRED",
+                          "this route streams over WebSocket: send Connection: Upgrade and Upgrade: websocket");
+  r.headers.emplace_back("Upgrade", "websocket");
+  r.headers.emplace_back("Connection", "Upgrade");
+  return r;
+}
+
+decoded<bool> from_beginning(const request& req) {
+  const auto from = req.param("from", "end");
+  if (from == "beginning") return true;
+  if (from == "end") return false;
+  return error_response(400, core::errc::invalid_argument, "from must be \"beginning\" or \"end\"", {{"field", "from"}});
+}
+
 response json_response(int status, const json& body, std::string content_type) {
   response r;
   r.status = status;
@@ -53,37 +72,54 @@ response no_content() {
   return r;
 }
 
-decoded<std::string> string_field(const json& obj, const char* field, bool required) {
+core::result<std::string> get_string(const json& obj, const char* field, bool required) {
   auto it = obj.find(field);
   if (it == obj.end() || it->is_null()) {
     if (!required) return std::string();
-    return error_response(400, core::errc::invalid_argument, std::string("missing field ") + field,
-                          {{"field", field}});
+    return core::fail(core::errc::invalid_argument, std::string("missing field ") + field, {{"field", field}});
   }
   if (!it->is_string())
-    return error_response(400, core::errc::invalid_argument, std::string("field ") + field + " must be a string",
-                          {{"field", field}});
+    return core::fail(core::errc::invalid_argument, std::string("field ") + field + " must be a string",
+                      {{"field", field}});
   return it->get<std::string>();
 }
 
-decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max) {
+core::result<std::optional<int64_t>> get_int(const json& obj, const char* field, int64_t min, int64_t max) {
   auto it = obj.find(field);
   if (it == obj.end() || it->is_null()) return std::optional<int64_t>{};
   if (!it->is_number_integer() || it->get<int64_t>() < min || it->get<int64_t>() > max)
-    return error_response(400, core::errc::invalid_argument,
-                          std::string("field ") + field + " must be an integer between " + std::to_string(min) +
-                              " and " + std::to_string(max),
-                          {{"field", field}});
+    return core::fail(core::errc::invalid_argument,
+                      std::string("field ") + field + " must be an integer between " + std::to_string(min) +
+                          " and " + std::to_string(max),
+                      {{"field", field}});
   return std::optional<int64_t>{it->get<int64_t>()};
 }
 
-decoded<bool> bool_field(const json& obj, const char* field, bool fallback) {
+core::result<bool> get_bool(const json& obj, const char* field, bool fallback) {
   auto it = obj.find(field);
   if (it == obj.end() || it->is_null()) return fallback;
   if (!it->is_boolean())
-    return error_response(400, core::errc::invalid_argument, std::string("field ") + field + " must be true or false",
-                          {{"field", field}});
+    return core::fail(core::errc::invalid_argument, std::string("field ") + field + " must be true or false",
+                      {{"field", field}});
   return it->get<bool>();
+}
+
+decoded<std::string> string_field(const json& obj, const char* field, bool required) {
+  auto r = get_string(obj, field, required);
+  if (!r) return error_response(400, r.error().code, r.error().message, r.error().details);
+  return std::move(*r);
+}
+
+decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max) {
+  auto r = get_int(obj, field, min, max);
+  if (!r) return error_response(400, r.error().code, r.error().message, r.error().details);
+  return *r;
+}
+
+decoded<bool> bool_field(const json& obj, const char* field, bool fallback) {
+  auto r = get_bool(obj, field, fallback);
+  if (!r) return error_response(400, r.error().code, r.error().message, r.error().details);
+  return *r;
 }
 
 bool looks_like_envelope(const json& v) {

@@ -34,10 +34,21 @@ inline std::optional<response> require_content_type(const request& req, std::ini
 decoded<int64_t> parse_int(std::string_view text, std::string_view field, int64_t min = 0,
                            int64_t max = INT64_MAX);
 
+// 426 UPGRADE_REQUIRED unless the request asks for a WebSocket upgrade.
+std::optional<response> require_websocket(const request& req);
+// ?from=end (default) or ?from=beginning; 400 otherwise. True = beginning.
+decoded<bool> from_beginning(const request& req);
+
 response json_response(int status, const json& body, std::string content_type = "application/json");
 response no_content();
 
-// Typed field access with errors naming the field.
+// Typed field access; errors are errc::invalid_argument naming the field
+// (details {"field": field}). For decoders shared outside HTTP (declare.h).
+core::result<std::string> get_string(const json& obj, const char* field, bool required = true);
+core::result<std::optional<int64_t>> get_int(const json& obj, const char* field, int64_t min, int64_t max);
+core::result<bool> get_bool(const json& obj, const char* field, bool fallback);
+
+// The same as responses (400 in the error contract), for handlers.
 decoded<std::string> string_field(const json& obj, const char* field, bool required = true);
 decoded<std::optional<int64_t>> int_field(const json& obj, const char* field, int64_t min, int64_t max);
 decoded<bool> bool_field(const json& obj, const char* field, bool fallback);

@@ -3,6 +3,8 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <memory>
 #include <set>
 
 #include "emulator/server/app.h"
@@ -14,6 +16,7 @@ namespace eventfabric::server {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using asio::awaitable;
 using asio::use_awaitable;
@@ -44,6 +47,15 @@ bool is_disconnect(const beast::error_code& ec) {
   return ec == http::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
          ec == asio::error::connection_reset || ec == asio::error::eof;
 }
+
+// A WebSocket tail: the stream, shared with its reader coroutine.
+struct tail_state {
+  explicit tail_state(beast::tcp_stream&& s) : ws(std::move(s)) {}
+  websocket::stream<beast::tcp_stream> ws;
+  bool gone = false;  // the client closed, or the connection failed
+};
+
+constexpr std::size_t kFramesPerBatch = 256;
 
 struct http_server::impl {
   impl(app& a, server_options o) : app_(a), opts(std::move(o)), acceptor(io), data(io), flushed(io) {
@@ -142,10 +154,73 @@ struct http_server::impl {
     return error_response(400, "MALFORMED_REQUEST", "malformed HTTP request: " + ec.message());
   }
 
+  // Reads (and drops) what the client sends, so that pings, pongs and its
+  // close frame are answered; marks the tail gone when the connection ends.
+  awaitable<void> tail_reader(std::shared_ptr<tail_state> st) {
+    beast::flat_buffer buf;
+    for (;;) {
+      beast::error_code ec;
+      co_await st->ws.async_read(buf, asio::redirect_error(use_awaitable, ec));
+      if (ec) break;
+      buf.consume(buf.size());
+    }
+    st->gone = true;
+    data.notify_all();  // wakes the writer
+  }
+
+  // Upgrades the connection and streams `src` until the client leaves, the
+  // source ends, the client falls too far behind, or the server stops. Never
+  // blocks the io_context: it waits for data like a long poll.
+  awaitable<void> tail(beast::tcp_stream stream, http::request<http::string_body> msg, live_stream src) {
+    auto st = std::make_shared<tail_state>(std::move(stream));
+    auto& ws = st->ws;
+    beast::get_lowest_layer(ws).expires_never();  // the websocket timeouts take over
+    websocket::stream_base::timeout limits;
+    limits.handshake_timeout = std::chrono::seconds(5);
+    limits.idle_timeout = opts.idle_timeout;  // pings at half of it; no answer at all closes
+    limits.keep_alive_pings = true;
+    ws.set_option(limits);
+    ws.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(http::field::server, "eventfabric"); }));
+    beast::error_code ec;
+    co_await ws.async_accept(msg, asio::redirect_error(use_awaitable, ec));
+    if (ec) co_return;
+    ws.text(true);
+    asio::co_spawn(io, tail_reader(st), asio::detached);
+    websocket::close_reason reason(websocket::close_code::normal);
+    for (;;) {
+      if (st->gone) co_return;
+      if (stopping) {
+        reason = websocket::close_reason(websocket::close_code::going_away, "the server is stopping");
+        break;
+      }
+      live_batch batch = src.next(kFramesPerBatch);
+      for (const auto& frame : batch.frames) {
+        co_await ws.async_write(asio::buffer(frame), asio::redirect_error(use_awaitable, ec));
+        if (ec) co_return;
+      }
+      if (batch.end) {
+        reason = websocket::close_reason(websocket::close_code::normal, batch.end->substr(0, 120));
+        break;
+      }
+      if (batch.behind > opts.tail_max_behind) {
+        const std::string why = "slow reader: " + std::to_string(batch.behind) + " behind, limit " +
+                                std::to_string(opts.tail_max_behind);
+        reason = websocket::close_reason(websocket::close_code::policy_error, why);
+        break;
+      }
+      if (batch.frames.size() == kFramesPerBatch) continue;  // more to send now
+      co_await data.wait_until(std::chrono::steady_clock::now() + std::chrono::seconds(1));
+    }
+    co_await ws.async_close(reason, asio::redirect_error(use_awaitable, ec));
+    // The reader ends with the close handshake (or the handshake timeout).
+  }
+
   awaitable<void> session(tcp::socket socket) {
     ++connections;
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
+    bool upgraded = false;  // the stream moved to a WebSocket tail
     try {
       if (connections > opts.max_connections) {
         response busy = too_many_connections();
@@ -180,6 +255,15 @@ struct http_server::impl {
         const bool keep_alive = msg.keep_alive() && !stopping;
         const unsigned version = msg.version();
         outcome handled = app_.handle(to_request(msg));
+        if (auto* live = std::get_if<live_stream>(&handled)) {
+          if (websocket::is_upgrade(msg)) {
+            live_stream src = std::move(*live);
+            upgraded = true;
+            co_await tail(std::move(stream), std::move(msg), std::move(src));
+            break;
+          }
+          handled = error_response(426, "UPGRADE_REQUIRED", "this route streams over WebSocket: send a WebSocket upgrade");
+        }
         response resp = co_await resolve(std::move(handled));
         stream.expires_after(opts.request_timeout);
         co_await write(stream, std::move(resp), version, keep_alive);
@@ -189,8 +273,10 @@ struct http_server::impl {
       // Connection-level failure (reset mid-write, ...): drop this client only.
     }
     idle.erase(&stream);
-    beast::error_code ignored;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    if (!upgraded) {
+      beast::error_code ignored;
+      stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    }
     --connections;
   }
 

@@ -1,7 +1,9 @@
 #pragma once
 // The Beast HTTP server: accepts on 127.0.0.1, reads requests with size and
 // time limits, hands them to app::handle(), makes mutations durable with
-// group commit before answering, serves long polls, and ticks the broker.
+// group commit before answering, serves long polls and WebSocket tails (a
+// connection whose handler returns a live_stream is upgraded), and ticks the
+// broker.
 // Everything runs on one io_context thread: that thread is the broker's
 // strand. Beast stays inside http_server.cc.
 
@@ -26,6 +28,10 @@ struct server_options {
   std::chrono::milliseconds request_timeout{15'000};  // to receive one whole request (slow clients)
   std::chrono::milliseconds tick_interval{100};       // broker.tick(): retention, TTLs, sessions
   std::chrono::milliseconds drain_timeout{5'000};     // on stop, how long in-flight requests may finish
+  // WebSocket tails (GET /ws/...): a session more than this many records or
+  // messages behind (arrived since it began, not sent yet) is closed with
+  // code 1008 and a reason, so a slow reader cannot pile up work.
+  std::size_t tail_max_behind = 10'000;
 };
 
 class http_server {

@@ -48,7 +48,21 @@ struct pending {
   std::chrono::milliseconds timeout{0};
 };
 
-using outcome = std::variant<response, pending>;
+// A live stream (the WebSocket tails, GET /ws/...): the session upgrades the
+// connection, then calls `next(max)` whenever new data may have arrived and
+// sends each frame as one text message, until `end` or the client leaves.
+struct live_batch {
+  std::vector<std::string> frames;  // at most `max`, JSON text
+  // Records that arrived after the stream began and are not sent yet: the
+  // session's send queue. Past the server's limit the session is closed.
+  std::size_t behind = 0;
+  std::optional<std::string> end;  // close the stream with this reason
+};
+struct live_stream {
+  std::function<live_batch(std::size_t max)> next;
+};
+
+using outcome = std::variant<response, pending, live_stream>;
 
 // Path parameters captured by the router, e.g. {"topic": "a.b.c.v1"}.
 using path_params = std::map<std::string, std::string, std::less<>>;

@@ -5,8 +5,13 @@
 //   POST /queues/{queue}/receive (long poll, lease), /ack, /nack, /reject
 //   GET /exchanges, PUT|DELETE /exchanges/{exchange}, POST /exchanges/{exchange}/publish
 //   GET|POST|DELETE /bindings
+#include <algorithm>
+#include <memory>
+#include <utility>
+
 #include "emulator/core/envelope.h"
 #include "emulator/server/app.h"
+#include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
 #include "emulator/server/router.h"
@@ -29,6 +34,45 @@ json message_json(const core::message& m) {
   return out;
 }
 
+// The live, non-consuming tail of a queue: every message enqueued after the
+// tail began (or, from the beginning, every message held), in id order, while
+// the queue still holds it when the tail looks (right after each publish).
+struct queue_tail {
+  std::string queue;
+  uint64_t after = 0;      // the last id sent
+  uint64_t live_from = 0;  // the last id assigned when the tail began
+};
+
+live_batch tail_next(app& a, queue_tail& t, std::size_t max) {
+  live_batch out;
+  const auto& queues = std::as_const(a.broker().queues());
+  auto got = queues.since(t.queue, t.after, max);
+  if (!got) {
+    out.end = "queue " + t.queue + " was deleted";
+    return out;
+  }
+  for (const auto& m : got->first) {
+    json frame = message_json(m);
+    frame["queue"] = t.queue;
+    out.frames.push_back(frame.dump(-1, ' ', false, json::error_handler_t::replace));
+    t.after = m.id;
+  }
+  if (auto owed = queues.since(t.queue, std::max(t.after, t.live_from), 0)) out.behind = owed->second;
+  return out;
+}
+
+outcome tail_queue(app& a, const request& req, const path_params& p) {
+  if (auto c = a.broker().queues().queue_info(p.at("queue")); !c) return error_response(c.error());
+  auto beginning = from_beginning(req);
+  if (auto* e = std::get_if<response>(&beginning)) return *e;
+  if (auto bad = require_websocket(req)) return *bad;
+  auto t = std::make_shared<queue_tail>();
+  t->queue = p.at("queue");
+  t->live_from = a.broker().queues().next_message_id() - 1;
+  t->after = std::get<bool>(beginning) ? 0 : t->live_from;
+  return live_stream{[&a, t](std::size_t max) { return tail_next(a, *t, max); }};
+}
+
 decoded<json> object_body(const request& req) {
   if (auto bad = require_content_type(req, {"application/json"})) return *bad;
   auto body = parse_json_body(req);
@@ -36,41 +80,6 @@ decoded<json> object_body(const request& req) {
   if (!std::get<json>(body).is_object())
     return error_response(400, core::errc::invalid_argument, "the body must be a JSON object");
   return body;
-}
-
-decoded<core::queue_config> decode_queue_config(const json& j, std::string name) {
-  core::queue_config c;
-  c.name = std::move(name);
-  auto ttl = int_field(j, "message_ttl_ms", 0, INT64_MAX);
-  if (auto* e = std::get_if<response>(&ttl)) return *e;
-  auto maxlen = int_field(j, "max_length", 0, INT64_MAX);
-  if (auto* e = std::get_if<response>(&maxlen)) return *e;
-  auto prio = int_field(j, "max_priority", 1, 255);
-  if (auto* e = std::get_if<response>(&prio)) return *e;
-  auto limit = int_field(j, "delivery_limit", 0, INT32_MAX);
-  if (auto* e = std::get_if<response>(&limit)) return *e;
-  auto overflow = string_field(j, "overflow", false);
-  if (auto* e = std::get_if<response>(&overflow)) return *e;
-  auto dlx = string_field(j, "dead_letter_exchange", false);
-  if (auto* e = std::get_if<response>(&dlx)) return *e;
-  c.message_ttl_ms = std::get<std::optional<int64_t>>(ttl);
-  c.max_length = std::get<std::optional<int64_t>>(maxlen);
-  if (auto v = std::get<std::optional<int64_t>>(prio)) c.max_priority = static_cast<uint8_t>(*v);
-  if (auto v = std::get<std::optional<int64_t>>(limit)) c.delivery_limit = static_cast<int32_t>(*v);
-  const auto& o = std::get<std::string>(overflow);
-  if (o == "reject-publish")
-    c.overflow = core::overflow_policy::reject_publish;
-  else if (!o.empty() && o != "drop-head")
-    return error_response(400, core::errc::invalid_argument, "overflow must be \"drop-head\" or \"reject-publish\"",
-                          {{"field", "overflow"}});
-  c.dead_letter_exchange = std::get<std::string>(dlx);
-  if (auto it = j.find("dead_letter_routing_key"); it != j.end() && !it->is_null()) {
-    if (!it->is_string())
-      return error_response(400, core::errc::invalid_argument, "dead_letter_routing_key must be a string",
-                            {{"field", "dead_letter_routing_key"}});
-    c.dead_letter_routing_key = it->get<std::string>();
-  }
-  return c;
 }
 
 decoded<core::publish_request> decode_publish(const json& j, std::string exchange, std::string routing_key,
@@ -228,10 +237,10 @@ void add_queue_routes(router& r) {
       if (auto* err = std::get_if<response>(&body)) return *err;
       j = std::get<json>(body);
     }
-    auto cfg = decode_queue_config(j, p.at("queue"));
-    if (auto* err = std::get_if<response>(&cfg)) return *err;
+    auto cfg = decode_queue(j, p.at("queue"));
+    if (!cfg) return error_response(cfg.error());
     const bool existed = a.broker().queues().queue_info(p.at("queue")).has_value();
-    if (auto ok = a.broker().queues().declare_queue(std::get<core::queue_config>(cfg)); !ok) return error_response(ok.error());
+    if (auto ok = a.broker().queues().declare_queue(*cfg); !ok) return error_response(ok.error());
     auto resp = json_response(existed ? 200 : 201, queue_json(a, p.at("queue")));
     resp.needs_sync = !existed;
     return resp;
@@ -276,6 +285,7 @@ void add_queue_routes(router& r) {
     return json_response(200, out);
   });
   r.add("POST", "/queues/{queue}/receive", receive);
+  r.add("GET", "/ws/queues/{queue}", tail_queue);
   r.add("POST", "/queues/{queue}/ack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "ack"); });
   r.add("POST", "/queues/{queue}/nack", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "nack"); });
   r.add("POST", "/queues/{queue}/reject", [](app& a, const request& req, const path_params& p) { return settle(a, req, p, "reject"); });
@@ -287,18 +297,13 @@ void add_queue_routes(router& r) {
   r.add("PUT", "/exchanges/{exchange}", [](app& a, const request& req, const path_params& p) -> outcome {
     auto body = object_body(req);
     if (auto* err = std::get_if<response>(&body)) return *err;
-    auto type = string_field(std::get<json>(body), "type");
-    if (auto* err = std::get_if<response>(&type)) return *err;
-    const auto& t = std::get<std::string>(type);
-    core::exchange_config c{p.at("exchange"), core::exchange_type::direct};
-    if (t == "topic") c.type = core::exchange_type::topic;
-    else if (t == "fanout") c.type = core::exchange_type::fanout;
-    else if (t != "direct")
-      return error_response(400, core::errc::invalid_argument, "type must be direct, topic or fanout", {{"field", "type"}});
+    auto decoded_cfg = decode_exchange(std::get<json>(body), p.at("exchange"));
+    if (!decoded_cfg) return error_response(decoded_cfg.error());
+    const core::exchange_config& c = *decoded_cfg;
     bool existed = false;
     for (const auto& e : a.broker().queues().list_exchanges()) existed = existed || e.name == c.name;
     if (auto ok = a.broker().queues().declare_exchange(c); !ok) return error_response(ok.error());
-    auto resp = json_response(existed ? 200 : 201, {{"name", c.name}, {"type", t}});
+    auto resp = json_response(existed ? 200 : 201, {{"name", c.name}, {"type", type_name(c.type)}});
     resp.needs_sync = !existed;
     return resp;
   });
@@ -322,13 +327,9 @@ void add_queue_routes(router& r) {
       auto body = object_body(req);
       if (auto* err = std::get_if<response>(&body)) return *err;
       const json& j = std::get<json>(body);
-      auto ex = string_field(j, "exchange");
-      if (auto* err = std::get_if<response>(&ex)) return *err;
-      auto q = string_field(j, "queue");
-      if (auto* err = std::get_if<response>(&q)) return *err;
-      auto rk = string_field(j, "routing_key", false);
-      if (auto* err = std::get_if<response>(&rk)) return *err;
-      core::binding b{std::get<std::string>(ex), std::get<std::string>(q), std::get<std::string>(rk)};
+      auto decoded_binding = decode_binding(j);
+      if (!decoded_binding) return error_response(decoded_binding.error());
+      const core::binding& b = *decoded_binding;
       auto ok = method == "POST" ? a.broker().queues().bind(b) : a.broker().queues().unbind(b);
       if (!ok) return error_response(ok.error());
       auto resp = method == "POST" ? json_response(201, j) : no_content();

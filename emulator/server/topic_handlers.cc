@@ -1,7 +1,11 @@
 // Topics: Confluent REST Proxy v2 (list, describe, produce) and our own
 // administration routes under /admin/topics.
+#include <algorithm>
+#include <memory>
+
 #include "emulator/core/envelope.h"
 #include "emulator/server/app.h"
+#include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
 #include "emulator/server/router.h"
@@ -109,32 +113,6 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
   return resp;
 }
 
-decoded<core::topic_config> decode_topic_config(const json& j, std::string name) {
-  core::topic_config c;
-  c.name = std::move(name);
-  auto parts = int_field(j, "partitions", 1, 1024);
-  if (auto* e = std::get_if<response>(&parts)) return *e;
-  auto rms = int_field(j, "retention_ms", -1, INT64_MAX);
-  if (auto* e = std::get_if<response>(&rms)) return *e;
-  auto rrec = int_field(j, "retention_records", -1, INT64_MAX);
-  if (auto* e = std::get_if<response>(&rrec)) return *e;
-  auto maxb = int_field(j, "max_message_bytes", 1, 64 << 20);
-  if (auto* e = std::get_if<response>(&maxb)) return *e;
-  auto policy = string_field(j, "cleanup_policy", false);
-  if (auto* e = std::get_if<response>(&policy)) return *e;
-  c.partitions = static_cast<int32_t>(std::get<std::optional<int64_t>>(parts).value_or(1));
-  c.retention_ms = std::get<std::optional<int64_t>>(rms).value_or(-1);
-  c.retention_records = std::get<std::optional<int64_t>>(rrec).value_or(-1);
-  c.max_message_bytes = std::get<std::optional<int64_t>>(maxb).value_or(1 << 20);
-  const auto& p = std::get<std::string>(policy);
-  if (p == "compact")
-    c.cleanup = core::cleanup_policy::compact;
-  else if (!p.empty() && p != "delete")
-    return error_response(400, core::errc::invalid_argument, "cleanup_policy must be \"delete\" or \"compact\"",
-                          {{"field", "cleanup_policy"}});
-  return c;
-}
-
 outcome create_topic(app& a, const request& req, const path_params&) {
   if (auto bad = require_content_type(req, {"application/json"})) return *bad;
   auto body = parse_json_body(req);
@@ -143,13 +121,85 @@ outcome create_topic(app& a, const request& req, const path_params&) {
   if (!j.is_object()) return error_response(400, core::errc::invalid_argument, "the body must be a JSON object");
   auto name = string_field(j, "name");
   if (auto* err = std::get_if<response>(&name)) return *err;
-  auto cfg = decode_topic_config(j, std::get<std::string>(name));
-  if (auto* err = std::get_if<response>(&cfg)) return *err;
-  const bool existed = a.broker().topics().exists(std::get<core::topic_config>(cfg).name);
-  if (auto ok = a.broker().topics().create(std::get<core::topic_config>(cfg)); !ok) return error_response(ok.error());
-  auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(std::get<core::topic_config>(cfg).name)));
+  auto cfg = decode_topic(j, std::get<std::string>(name));
+  if (!cfg) return error_response(cfg.error());
+  const bool existed = a.broker().topics().exists(cfg->name);
+  if (auto ok = a.broker().topics().create(*cfg); !ok) return error_response(ok.error());
+  auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(cfg->name)));
   resp.needs_sync = !existed;
   return resp;
+}
+
+// One record as JSON: the value as JSON when it parses, else as a string.
+json record_json(const core::record& r) {
+  json value = json::parse(r.value, nullptr, false);
+  json headers = json::object();
+  for (const auto& h : r.headers) headers[h.key] = h.value;
+  return {{"offset", r.offset},
+          {"timestamp", r.timestamp_ms},
+          {"key", r.key ? json(*r.key) : json(nullptr)},
+          {"value", value.is_discarded() ? json(r.value) : value},
+          {"headers", headers}};
+}
+
+// The live tail of a topic, without a group: per-partition positions from the
+// end (or the log start), one frame per record. Records dropped by retention
+// before they were sent are skipped.
+struct topic_tail {
+  std::string topic;
+  std::vector<int64_t> next;       // next offset to send, per partition
+  std::vector<int64_t> live_from;  // the high watermark when the tail began
+  std::size_t first = 0;           // partition to start from (round-robin)
+};
+
+live_batch tail_next(app& a, topic_tail& t, std::size_t max) {
+  auto& topics = a.broker().topics();
+  live_batch out;
+  auto n = topics.partition_count(t.topic);
+  if (!n) {
+    out.end = "topic " + t.topic + " was deleted";
+    return out;
+  }
+  const auto count = static_cast<std::size_t>(*n);
+  t.next.resize(count, 0);  // partitions added later are new from offset 0
+  t.live_from.resize(count, 0);
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto p = static_cast<int32_t>((t.first + k) % count);
+    auto info = topics.partition(t.topic, p);
+    if (!info) continue;
+    int64_t& pos = t.next[p];
+    if (pos < info->log_start || pos > info->high_watermark) pos = info->log_start;  // retention, or re-created
+    if (out.frames.size() < max && pos < info->high_watermark) {
+      auto recs = topics.fetch(t.topic, p, pos, {max - out.frames.size(), 4 << 20});
+      if (recs)
+        for (const auto& r : *recs) {
+          json frame = record_json(r);
+          frame["topic"] = t.topic;
+          frame["partition"] = p;
+          out.frames.push_back(frame.dump(-1, ' ', false, json::error_handler_t::replace));
+          pos = r.offset + 1;
+        }
+    }
+    const int64_t owed_from = std::max(pos, t.live_from[p]);
+    if (info->high_watermark > owed_from) out.behind += static_cast<std::size_t>(info->high_watermark - owed_from);
+  }
+  t.first = (t.first + 1) % count;
+  return out;
+}
+
+outcome tail_topic(app& a, const request& req, const path_params& p) {
+  auto info = a.broker().topics().describe(p.at("topic"));
+  if (!info) return error_response(info.error());
+  auto beginning = from_beginning(req);
+  if (auto* e = std::get_if<response>(&beginning)) return *e;
+  if (auto bad = require_websocket(req)) return *bad;
+  auto t = std::make_shared<topic_tail>();
+  t->topic = p.at("topic");
+  for (const auto& part : info->partitions) {
+    t->next.push_back(std::get<bool>(beginning) ? part.log_start : part.high_watermark);
+    t->live_from.push_back(part.high_watermark);
+  }
+  return live_stream{[&a, t](std::size_t max) { return tail_next(a, *t, max); }};
 }
 
 outcome read_records(app& a, const request& req, const path_params& p) {
@@ -165,16 +215,7 @@ outcome read_records(app& a, const request& req, const path_params& p) {
                                         {static_cast<std::size_t>(std::get<int64_t>(max)), 8 << 20});
   if (!recs) return error_response(recs.error());
   json out = json::array();
-  for (const auto& r : *recs) {
-    json value = json::parse(r.value, nullptr, false);
-    json headers = json::object();
-    for (const auto& h : r.headers) headers[h.key] = h.value;
-    out.push_back({{"offset", r.offset},
-                   {"timestamp", r.timestamp_ms},
-                   {"key", r.key ? json(*r.key) : json(nullptr)},
-                   {"value", value.is_discarded() ? json(r.value) : value},
-                   {"headers", headers}});
-  }
+  for (const auto& r : *recs) out.push_back(record_json(r));
   return json_response(200, {{"topic", p.at("topic")},
                              {"partition", info->partition},
                              {"log_start", info->log_start},
@@ -233,6 +274,7 @@ void add_topic_routes(router& r) {
     return resp;
   });
   r.add("GET", "/admin/topics/{topic}/partitions/{partition}/records", read_records);
+  r.add("GET", "/ws/topics/{topic}", tail_topic);
 }
 
 }  // namespace eventfabric::server

@@ -458,5 +458,28 @@ TEST_F(QueuesTest, PurgeRemovesReadyOnly) {
   EXPECT_TRUE(qs.ack("a.b.high", d[1].delivery_tag));
 }
 
+// --- non-consuming tail ------------------------------------------------------------
+
+TEST_F(QueuesTest, SinceListsHeldMessagesAboveAnIdInAnyStateWithoutChangingThem) {
+  declare("a.b.high");
+  const uint64_t m1 = pub("a.b.high", "one");
+  const uint64_t m2 = pub("a.b.high", "two");
+  const uint64_t m3 = pub("a.b.high", "three");
+  auto d = recv("a.b.high");  // m1 is now unacked
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].msg.id, m1);
+  const auto& view = qs;
+  auto all = view.since("a.b.high", 0, 10).value();
+  EXPECT_EQ(testutil::ids_of(all.first), (std::vector<uint64_t>{m1, m2, m3})) << "id order, whatever the state";
+  EXPECT_EQ(all.second, 3u);
+  auto after_first = view.since("a.b.high", m1, 1).value();
+  EXPECT_EQ(testutil::ids_of(after_first.first), std::vector<uint64_t>{m2});
+  EXPECT_EQ(after_first.second, 2u) << "counts beyond max";
+  EXPECT_TRUE(view.since("a.b.high", m3, 10).value().first.empty());
+  EXPECT_EQ(view.since("nope.nope.high", 0, 10).error().code, errc::not_found);
+  EXPECT_EQ(st("a.b.high").ready, 2u);
+  EXPECT_EQ(st("a.b.high").unacked, 1u);
+}
+
 }  // namespace
 }  // namespace eventfabric::core

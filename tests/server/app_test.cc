@@ -243,5 +243,77 @@ TEST_F(AppTest, SchemaRegistryRoundTripInConfluentShape) {
   EXPECT_EQ(json::parse(call("GET", "/subjects").body), json::array());
 }
 
+// The WebSocket tails' sources, without the socket: what the session sends.
+live_stream tail_of(app& a, const std::string& path, std::map<std::string, std::string, std::less<>> query = {}) {
+  request req;
+  req.method = "GET";
+  req.path = path;
+  req.query = std::move(query);
+  req.headers.emplace_back("upgrade", "websocket");
+  auto out = a.handle(req);
+  if (auto* r = std::get_if<response>(&out)) ADD_FAILURE() << r->status << " " << r->body;
+  return std::get<live_stream>(out);
+}
+
+TEST_F(AppTest, TopicTailStreamsNewRecordsAndCountsWhatIsOwed) {
+  ASSERT_EQ(produce(R"({"records":[{"value":1,"partition":0}]})").status, 200);
+  auto live = tail_of(app_, "/ws/topics/workflow.instance.started.v1");
+  auto old = tail_of(app_, "/ws/topics/workflow.instance.started.v1", {{"from", "beginning"}});
+  EXPECT_TRUE(live.next(10).frames.empty()) << "from the end by default";
+  ASSERT_EQ(produce(R"({"records":[{"key":"a","value":{"n":1},"partition":1},{"value":"x","partition":1},{"value":3,"partition":1}]})").status, 200);
+  auto two = live.next(2);
+  ASSERT_EQ(two.frames.size(), 2u);
+  EXPECT_EQ(two.behind, 1u) << "the third record is owed";
+  auto f0 = json::parse(two.frames[0]);
+  EXPECT_EQ(f0["topic"], "workflow.instance.started.v1");
+  EXPECT_EQ(f0["partition"], 1);
+  EXPECT_EQ(f0["offset"], 0);
+  EXPECT_EQ(f0["key"], "a");
+  EXPECT_EQ(f0["value"], json({{"n", 1}}));
+  EXPECT_TRUE(f0.contains("timestamp"));
+  auto rest = live.next(10);
+  ASSERT_EQ(rest.frames.size(), 1u);
+  EXPECT_EQ(json::parse(rest.frames[0])["offset"], 2);
+  EXPECT_EQ(rest.behind, 0u);
+  auto all = old.next(10);
+  EXPECT_EQ(all.frames.size(), 4u) << "from the beginning: the record produced before, then the new ones";
+  EXPECT_EQ(all.behind, 0u) << "history is not owed";
+  EXPECT_EQ(call("DELETE", "/admin/topics/workflow.instance.started.v1").status, 204);
+  EXPECT_TRUE(live.next(10).end.has_value());
+}
+
+TEST_F(AppTest, QueueTailShowsPublishedMessagesWithoutConsuming) {
+  ASSERT_EQ(call("PUT", "/queues/notify.email.high", "{}").status, 201);
+  ASSERT_EQ(call("POST", "/queues/notify.email.high/messages", R"({"body":"before"})").status, 201);
+  auto live = tail_of(app_, "/ws/queues/notify.email.high");
+  ASSERT_EQ(call("POST", "/queues/notify.email.high/messages", R"({"body":{"to":"a@example.com"}})").status, 201);
+  ASSERT_EQ(call("POST", "/queues/notify.email.high/messages", R"({"body":"second"})").status, 201);
+  auto got = live.next(10);
+  ASSERT_EQ(got.frames.size(), 2u);
+  EXPECT_EQ(json::parse(got.frames[0])["body"], json({{"to", "a@example.com"}}));
+  EXPECT_EQ(json::parse(got.frames[0])["queue"], "notify.email.high");
+  EXPECT_EQ(json::parse(got.frames[1])["body"], "second");
+  EXPECT_TRUE(live.next(10).frames.empty());
+  EXPECT_EQ(json::parse(call("GET", "/queues/notify.email.high").body)["ready"], 3) << "nothing consumed";
+  auto from_start = tail_of(app_, "/ws/queues/notify.email.high", {{"from", "beginning"}});
+  EXPECT_EQ(from_start.next(10).frames.size(), 3u);
+}
+
+TEST_F(AppTest, TailRoutesAnswerHttpErrorsBeforeAnyUpgrade) {
+  request req;
+  req.method = "GET";
+  req.path = "/ws/topics/a.b.c.v1";
+  req.headers.emplace_back("upgrade", "websocket");
+  auto missing = std::get<response>(app_.handle(req));
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(error_code(missing), "NOT_FOUND");
+  req.path = "/ws/topics/workflow.instance.started.v1";
+  req.query["from"] = "now";
+  EXPECT_EQ(std::get<response>(app_.handle(req)).status, 400);
+  auto plain = call("GET", "/ws/topics/workflow.instance.started.v1");
+  EXPECT_EQ(plain.status, 426);
+  EXPECT_EQ(error_code(plain), "UPGRADE_REQUIRED");
+}
+
 }  // namespace
 }  // namespace eventfabric::server

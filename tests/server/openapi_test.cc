@@ -437,7 +437,8 @@ TEST_F(OpenApiTest, EveryOperationIsDescribedAndEveryRefResolves) {
     ASSERT_TRUE(get(op, "responses").is_object());
     bool success = false, failure = false;
     for (const auto& [code, r] : get(op, "responses").items()) {
-      success = success || code.front() == '2';
+      // 101 Switching Protocols is the success of the WebSocket tails (GET /ws/...).
+      success = success || code.front() == '2' || code == "101";
       failure = failure || code.front() == '4' || code.front() == '5';
       EXPECT_FALSE(get_string(resolve(r), "description").empty()) << code << " has no description";
       if (code.front() == '4' || code.front() == '5') {
@@ -500,6 +501,9 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
   step("GET", "/admin/topics", 200);
   step("GET", admin_topic, 200);
   step("GET", admin_topic + "/partitions/{partition}/records", 200);
+  // In memory there is no upgrade, hence 426; the WebSocket itself: ws_tail_test.cc.
+  step("GET", "/ws/topics/{topic}", 426);
+  step("GET", "/ws/topics/{topic}", 400, {.query = {{"from", "middle"}}});
 
   step("POST", "/consumers/{group}", 200);
   step("POST", "/consumers/{group}", 409);  // the same name again
@@ -523,6 +527,7 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
   EXPECT_EQ(routed["queues"], json::array({"notify.email.high"})) << "the binding's topic pattern matched";
   step("GET", queue + "/messages", 200);
   step("GET", queue, 200);
+  step("GET", "/ws/queues/{queue}", 426);
   auto deliveries = json::parse(step("POST", queue + "/receive", 200).body, nullptr, false);
   ASSERT_EQ(deliveries.size(), 2u);
   EXPECT_EQ(deliveries[0]["delivery_tag"], 1);
@@ -538,6 +543,7 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
   step("POST", queue + "/purge", 200);
   step("DELETE", queue, 204);
   step("DELETE", queue, 404);
+  step("GET", "/ws/queues/{queue}", 404);
   step("DELETE", exchange, 204);
   step("DELETE", inst + "/subscription", 204);
   step("DELETE", inst, 204);

@@ -1,0 +1,255 @@
+#include "emulator/server/config.h"
+
+#include <algorithm>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/queue.h"
+#include "emulator/server/declare.h"
+#include "emulator/server/handler_util.h"
+
+namespace eventfabric::server {
+namespace {
+
+constexpr std::string_view kTopLevel[] = {"contracts", "topics", "exchanges", "queues", "bindings", "subscriptions",
+                                          "faults"};
+constexpr std::string_view kName[] = {"name"};
+
+std::unexpected<core::error> bad(const std::string& pointer, std::string message,
+                                 core::errc code = core::errc::invalid_argument) {
+  return core::fail(code, (pointer.empty() ? std::string("/") : pointer) + ": " + message, {{"pointer", pointer}});
+}
+
+// RFC 6901 escaping of one reference token.
+std::string token(std::string_view key) {
+  std::string out;
+  for (char c : key) {
+    if (c == '~') out += "~0";
+    else if (c == '/') out += "~1";
+    else out += c;
+  }
+  return out;
+}
+
+std::string join(std::span<const std::string_view> a, std::span<const std::string_view> b) {
+  std::string out;
+  for (auto part : {a, b})
+    for (auto k : part) out += (out.empty() ? "" : ", ") + std::string(k);
+  return out;
+}
+
+core::result<void> check_keys(const json& obj, const std::string& at, std::span<const std::string_view> extra,
+                              std::span<const std::string_view> allowed) {
+  for (const auto& [key, _] : obj.items()) {
+    if (key == "$comment" || std::ranges::find(extra, key) != extra.end() ||
+        std::ranges::find(allowed, key) != allowed.end())
+      continue;
+    return bad(at + "/" + token(key), "unknown key \"" + key + "\"; known keys here: " + join(extra, allowed));
+  }
+  return {};
+}
+
+// A decoder's or validator's error about `field` of the entry at `at`.
+std::unexpected<core::error> at_field(const core::error& e, const std::string& at) {
+  const std::string field(e.detail("field"));
+  return bad(field.empty() ? at : at + "/" + token(field), e.message, e.code);
+}
+
+template <class T, class Decode>
+core::result<void> section(const json& doc, std::string_view key, std::span<const std::string_view> allowed,
+                           bool named, Decode decode, std::vector<T>& out) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null()) return {};
+  const std::string at = "/" + std::string(key);
+  if (!it->is_array()) return bad(at, std::string(key) + " must be an array of objects");
+  for (std::size_t i = 0; i < it->size(); ++i) {
+    const std::string item = at + "/" + std::to_string(i);
+    const json& e = (*it)[i];
+    if (!e.is_object()) return bad(item, "must be an object");
+    if (auto ok = check_keys(e, item, named ? std::span<const std::string_view>(kName) : std::span<const std::string_view>(),
+                             allowed);
+        !ok)
+      return ok;
+    std::string name;
+    if (named) {
+      auto n = get_string(e, "name");
+      if (!n) return at_field(n.error(), item);
+      if (n->empty()) return bad(item + "/name", "name must not be empty");
+      name = std::move(*n);
+    }
+    auto d = decode(e, std::move(name));
+    if (!d) return at_field(d.error(), item);
+    out.push_back(std::move(*d));
+  }
+  return {};
+}
+
+// Delivery-engine keys: refused unless empty, so nothing is silently ignored.
+core::result<void> unsupported(const json& doc, std::string_view key, std::string_view what) {
+  auto it = doc.find(key);
+  if (it == doc.end() || it->is_null() || ((it->is_array() || it->is_object()) && it->empty())) return {};
+  auto e = bad("/" + std::string(key), "\"" + std::string(key) + "\" (" + std::string(what) +
+                                           ") is not supported yet by this build; remove the key or leave it empty");
+  e.error().details.emplace_back("unsupported", std::string(key));
+  return e;
+}
+
+std::string topic_text(const core::topic_config& c) {
+  return "partitions " + std::to_string(c.partitions) + ", retention_ms " + std::to_string(c.retention_ms) +
+         ", retention_records " + std::to_string(c.retention_records) + ", cleanup_policy " +
+         (c.cleanup == core::cleanup_policy::compact ? "compact" : "delete") + ", max_message_bytes " +
+         std::to_string(c.max_message_bytes);
+}
+
+std::string queue_text(const core::queue_config& c) {
+  auto opt = [](const auto& v) { return v ? std::to_string(*v) : std::string("unset"); };
+  return "message_ttl_ms " + opt(c.message_ttl_ms) + ", max_length " + opt(c.max_length) + ", overflow " +
+         std::string(core::to_string(c.overflow)) + ", max_priority " +
+         (c.max_priority ? std::to_string(*c.max_priority) : std::string("unset")) + ", delivery_limit " +
+         opt(c.delivery_limit) + ", dead_letter_exchange \"" + c.dead_letter_exchange +
+         "\", dead_letter_routing_key " +
+         (c.dead_letter_routing_key ? "\"" + *c.dead_letter_routing_key + "\"" : std::string("unset"));
+}
+
+std::string topic_conflict(const core::topic_config& have, const core::topic_config& want) {
+  std::string msg = "topic \"" + want.name + "\" already exists with ";
+  if (have.partitions != want.partitions)
+    return msg + std::to_string(have.partitions) + " partitions; the config declares " +
+           std::to_string(want.partitions) +
+           " (start-up declarations never change a topic: delete it with DELETE /admin/topics/{topic}, or use " +
+           std::to_string(have.partitions) + ")";
+  return msg + topic_text(have) + "; the config declares " + topic_text(want);
+}
+
+// Remembers where each name was declared, to refuse duplicates.
+core::result<void> once(std::map<std::string, std::string>& seen, const std::string& what, const std::string& name,
+                        const std::string& at) {
+  auto [it, fresh] = seen.emplace(name, at);
+  if (!fresh) return bad(at, what + " \"" + name + "\" is declared twice (also at " + it->second + ")");
+  return {};
+}
+
+}  // namespace
+
+core::result<startup_config> parse_config(std::string_view text, const std::filesystem::path& base_dir) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    auto err = bad("", std::string("not valid JSON: ") + e.what());
+    err.error().details.emplace_back("position", std::to_string(e.byte));
+    return err;
+  }
+  if (!doc.is_object()) return bad("", "the configuration must be a JSON object");
+  if (auto ok = check_keys(doc, "", {}, kTopLevel); !ok) return std::unexpected(ok.error());
+  if (auto ok = unsupported(doc, "subscriptions", "push subscriptions, part of the delivery engine"); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = unsupported(doc, "faults", "fault rules, part of the delivery engine"); !ok)
+    return std::unexpected(ok.error());
+
+  startup_config c;
+  if (auto it = doc.find("contracts"); it != doc.end() && !it->is_null()) {
+    if (!it->is_string() || it->get<std::string>().empty())
+      return bad("/contracts", "contracts must be a non-empty string (a folder of <type>.json schemas)");
+    std::filesystem::path p = it->get<std::string>();
+    c.contracts = p.is_relative() && !base_dir.empty() ? base_dir / p : p;
+  }
+  auto topic = [](const json& j, std::string name) { return decode_topic(j, std::move(name)); };
+  auto exchange = [](const json& j, std::string name) { return decode_exchange(j, std::move(name)); };
+  auto queue = [](const json& j, std::string name) { return decode_queue(j, std::move(name)); };
+  auto binding = [](const json& j, std::string) { return decode_binding(j); };
+  if (auto ok = section(doc, "topics", topic_fields(), true, topic, c.topics); !ok) return std::unexpected(ok.error());
+  if (auto ok = section(doc, "exchanges", exchange_fields(), true, exchange, c.exchanges); !ok)
+    return std::unexpected(ok.error());
+  if (auto ok = section(doc, "queues", queue_fields(), true, queue, c.queues); !ok) return std::unexpected(ok.error());
+  if (auto ok = section(doc, "bindings", binding_fields(), false, binding, c.bindings); !ok)
+    return std::unexpected(ok.error());
+  return c;
+}
+
+core::result<apply_summary> apply_config(core::broker& b, const startup_config& c) {
+  const bool strict = b.strict_names();
+  auto& qs = b.queues();
+  auto& ts = b.topics();
+
+  // Check everything first, so that a bad entry changes nothing.
+  std::map<std::string, core::exchange_type> exchanges;  // existing, then declared
+  for (const auto& e : qs.list_exchanges()) exchanges[e.name] = e.type;
+  std::map<std::string, std::string> seen;
+  for (std::size_t i = 0; i < c.exchanges.size(); ++i) {
+    const auto& e = c.exchanges[i];
+    const std::string at = "/exchanges/" + std::to_string(i);
+    if (auto ok = once(seen, "exchange", e.name, at); !ok) return std::unexpected(ok.error());
+    if (auto ok = core::check_exchange_name(e.name); !ok) return at_field(ok.error(), at);
+    if (e.name.starts_with("amq.") && !exchanges.contains(e.name))
+      return bad(at + "/name", "exchange names starting with amq. are reserved", core::errc::invalid_name);
+    if (auto it = exchanges.find(e.name); it != exchanges.end() && it->second != e.type)
+      return bad(at, "exchange \"" + e.name + "\" already exists with type " + std::string(core::to_string(it->second)) +
+                         "; the config declares " + std::string(core::to_string(e.type)),
+                 core::errc::already_exists);
+    exchanges[e.name] = e.type;
+  }
+  seen.clear();
+  std::map<std::string, bool> queues;
+  for (const auto& q : qs.list_queues()) queues[q] = true;
+  for (std::size_t i = 0; i < c.queues.size(); ++i) {
+    const auto& q = c.queues[i];
+    const std::string at = "/queues/" + std::to_string(i);
+    if (auto ok = once(seen, "queue", q.name, at); !ok) return std::unexpected(ok.error());
+    if (auto ok = core::check_queue_config(q, strict); !ok) return at_field(ok.error(), at);
+    if (auto have = qs.queue_info(q.name); have && *have != q)
+      return bad(at, "queue \"" + q.name + "\" already exists with " + queue_text(*have) + "; the config declares " +
+                         queue_text(q),
+                 core::errc::already_exists);
+    queues[q.name] = true;
+  }
+  for (std::size_t i = 0; i < c.bindings.size(); ++i) {
+    const auto& bd = c.bindings[i];
+    const std::string at = "/bindings/" + std::to_string(i);
+    if (bd.exchange.empty()) return bad(at + "/exchange", "the default exchange \"\" cannot be bound");
+    if (!exchanges.contains(bd.exchange))
+      return bad(at + "/exchange", "exchange \"" + bd.exchange + "\" is not declared here and does not exist",
+                 core::errc::not_found);
+    if (!queues.contains(bd.queue))
+      return bad(at + "/queue", "queue \"" + bd.queue + "\" is not declared here and does not exist",
+                 core::errc::not_found);
+  }
+  seen.clear();
+  for (std::size_t i = 0; i < c.topics.size(); ++i) {
+    const auto& t = c.topics[i];
+    const std::string at = "/topics/" + std::to_string(i);
+    if (auto ok = once(seen, "topic", t.name, at); !ok) return std::unexpected(ok.error());
+    if (auto ok = core::validate_topic_config(t, strict); !ok) return at_field(ok.error(), at);
+    if (auto have = ts.describe(t.name); have && have->config != t)
+      return bad(at, topic_conflict(have->config, t), core::errc::already_exists);
+  }
+
+  // Then declare. The core calls are idempotent for identical settings.
+  apply_summary sum;
+  auto count = [&sum](bool existed) { ++(existed ? sum.unchanged : sum.created); };
+  for (std::size_t i = 0; i < c.exchanges.size(); ++i) {
+    bool existed = false;
+    for (const auto& e : qs.list_exchanges()) existed = existed || e.name == c.exchanges[i].name;
+    if (auto ok = qs.declare_exchange(c.exchanges[i]); !ok) return at_field(ok.error(), "/exchanges/" + std::to_string(i));
+    count(existed);
+  }
+  for (std::size_t i = 0; i < c.queues.size(); ++i) {
+    const bool existed = qs.queue_info(c.queues[i].name).has_value();
+    if (auto ok = qs.declare_queue(c.queues[i]); !ok) return at_field(ok.error(), "/queues/" + std::to_string(i));
+    count(existed);
+  }
+  const auto bound = qs.list_bindings();
+  for (std::size_t i = 0; i < c.bindings.size(); ++i) {
+    const bool existed = std::ranges::binary_search(bound, c.bindings[i]);
+    if (auto ok = qs.bind(c.bindings[i]); !ok) return at_field(ok.error(), "/bindings/" + std::to_string(i));
+    count(existed);
+  }
+  for (std::size_t i = 0; i < c.topics.size(); ++i) {
+    const bool existed = ts.exists(c.topics[i].name);
+    if (auto ok = ts.create(c.topics[i]); !ok) return at_field(ok.error(), "/topics/" + std::to_string(i));
+    count(existed);
+  }
+  return sum;
+}
+
+}  // namespace eventfabric::server
