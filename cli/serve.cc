@@ -12,6 +12,8 @@
 #include <sstream>
 
 #include "emulator/core/broker.h"
+#include "emulator/delivery/idempotency_store.h"
+#include "emulator/faults/engine.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/server/config.h"
@@ -50,7 +52,8 @@ std::optional<std::string> read_file(const std::string& path) {
 // --config FILE: parses it and declares what it lists (staged; the caller
 // syncs). Returns the contracts folder it names, if any; nullopt after
 // printing the error.
-std::optional<std::string> apply_config_file(core::broker& b, const std::string& path, io streams) {
+std::optional<std::string> apply_config_file(core::broker& b, faults::engine& fe, const std::string& path,
+                                             io streams) {
   auto text = read_file(path);
   if (!text) {
     streams.err << "eventfabric serve: --config " << path << ": cannot read the file\n";
@@ -68,6 +71,14 @@ std::optional<std::string> apply_config_file(core::broker& b, const std::string&
   }
   spdlog::info("--config {}: {} declared, {} already there with the same settings", path, applied->created,
                applied->unchanged);
+  if (cfg->faults) {
+    if (cfg->faults->seed) fe = faults::engine(*cfg->faults->seed, b.clk());
+    if (auto ok = fe.set_rules(cfg->faults->rules); !ok) {
+      streams.err << "eventfabric serve: --config " << path << ": /faults: " << ok.error().message << "\n";
+      return std::nullopt;
+    }
+    spdlog::info("--config {}: {} fault rules, seed {}", path, fe.rules().size(), fe.seed());
+  }
   return cfg->contracts ? cfg->contracts->string() : std::string();
 }
 
@@ -129,13 +140,16 @@ int serve(const serve_options& o, io streams) {
   core::broker b({.clk = nullptr, .seed = o.seed, .store = st.get(), .strict_names = !o.relaxed_names});
   schema::registry reg(st.get());
   b.attach(reg);
+  delivery::idempotency_store idempotency(b.clk(), st.get());
+  b.attach(idempotency);
+  faults::engine fault_engine(o.seed, b.clk());
   if (auto ok = b.recover(); !ok) {
     streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
     return 2;
   }
   std::string contracts = o.contracts;
   if (!o.config.empty()) {
-    auto from_config = apply_config_file(b, o.config, streams);
+    auto from_config = apply_config_file(b, fault_engine, o.config, streams);
     if (!from_config) return 2;  // nothing was committed
     if (contracts.empty())
       contracts = *from_config;
@@ -161,6 +175,8 @@ int serve(const serve_options& o, io streams) {
   aopts.max_body_bytes = o.max_body;
   aopts.version = EVENTFABRIC_VERSION;
   aopts.registry = &reg;
+  aopts.idempotency = &idempotency;
+  aopts.faults = &fault_engine;
   server::app a(b, aopts);
   server::http_server srv(a, sopts);
   if (auto ok = srv.listen(); !ok) {

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "emulator/delivery/idempotency_store.h"
 #include "emulator/server/consumer_instances.h"
 #include "emulator/server/errors.h"
 #include "emulator/server/handlers.h"
@@ -19,6 +20,8 @@ app::app(core::broker& broker, app_options opts)
   add_consumer_routes(*router_);
   add_queue_routes(*router_);
   add_registry_routes(*router_);
+  add_idempotency_routes(*router_);
+  add_fault_routes(*router_);
   consumers_->evict_orphans();
 }
 
@@ -26,7 +29,10 @@ app::~app() = default;
 
 std::vector<std::pair<std::string, std::string>> app::routes() const { return router_->list(); }
 
-void app::consumers_expire() { consumers_->expire(); }
+void app::expire() {
+  consumers_->expire();
+  if (opts_.idempotency) opts_.idempotency->purge_expired();
+}
 
 outcome app::handle(const request& req) {
   if (req.body.size() > opts_.max_body_bytes)

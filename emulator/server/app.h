@@ -18,6 +18,12 @@
 namespace eventfabric::schema {
 class registry;
 }
+namespace eventfabric::delivery {
+class idempotency_store;
+}
+namespace eventfabric::faults {
+class engine;
+}
 
 namespace eventfabric::server {
 
@@ -30,6 +36,11 @@ struct app_options {
   std::string version = "0";
   // The schema registry behind the Confluent routes; null disables them.
   schema::registry* registry = nullptr;
+  // The idempotency key store behind /idempotency (attach it to the broker so
+  // it persists); null answers 404.
+  delivery::idempotency_store* idempotency = nullptr;
+  // The fault engine behind /faults; null answers 404.
+  faults::engine* faults = nullptr;
 };
 
 class app {
@@ -47,8 +58,9 @@ class app {
   core::broker& broker() { return broker_; }
   server::metrics& metrics() { return metrics_; }
   consumer_instances& consumers() { return *consumers_; }
-  // Forgets idle REST-proxy consumer instances (called from the server's tick).
-  void consumers_expire();
+  // Time-driven housekeeping, called from the server's tick: forgets idle
+  // REST-proxy consumer instances and purges expired idempotency keys.
+  void expire();
   const app_options& options() const { return opts_; }
   // Called when records or messages were added, to wake long polls.
   void set_on_data(std::function<void()> fn) { on_data_ = std::move(fn); }

@@ -1,5 +1,7 @@
 #include "emulator/server/config.h"
 
+#include "emulator/faults/rule.h"
+
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -144,10 +146,19 @@ core::result<startup_config> parse_config(std::string_view text, const std::file
   if (auto ok = check_keys(doc, "", {}, kTopLevel); !ok) return std::unexpected(ok.error());
   if (auto ok = unsupported(doc, "subscriptions", "push subscriptions, part of the delivery engine"); !ok)
     return std::unexpected(ok.error());
-  if (auto ok = unsupported(doc, "faults", "fault rules, part of the delivery engine"); !ok)
-    return std::unexpected(ok.error());
 
   startup_config c;
+  if (auto it = doc.find("faults"); it != doc.end() && !it->is_null() && !(it->is_array() && it->empty()) &&
+                                    !(it->is_object() && it->empty())) {
+    auto rules = faults::config_from_json(it->dump());
+    if (!rules) {
+      const std::string inner(rules.error().detail("pointer"));
+      std::string message = rules.error().message;
+      if (!inner.empty() && message.starts_with(inner + ": ")) message = message.substr(inner.size() + 2);
+      return bad("/faults" + inner, message);
+    }
+    c.faults = std::move(*rules);
+  }
   if (auto it = doc.find("contracts"); it != doc.end() && !it->is_null()) {
     if (!it->is_string() || it->get<std::string>().empty())
       return bad("/contracts", "contracts must be a non-empty string (a folder of <type>.json schemas)");

@@ -12,9 +12,10 @@
 //    "queues":    [{"name": "...", "max_length": 1000, "overflow": "reject-publish", "dead_letter_exchange": "..."}],
 //    "bindings":  [{"exchange": "notify", "queue": "...", "routing_key": "email.#"}]}
 //
-// "$comment" is allowed in every object and ignored. "subscriptions" and
-// "faults" belong to the delivery engine, which this build does not have: a
-// non-empty one is refused, never ignored.
+// "faults" takes the body of PUT /faults ({"seed": N, "rules": [...]} or a
+// bare array of rules; emulator/faults/README.md). "$comment" is allowed in
+// every object and ignored. "subscriptions" (push delivery) is not served by
+// this build yet: a non-empty one is refused, never ignored.
 
 #include <cstddef>
 #include <filesystem>
@@ -25,6 +26,7 @@
 
 #include "emulator/core/broker.h"
 #include "emulator/core/error.h"
+#include "emulator/faults/rule.h"
 
 namespace eventfabric::server {
 
@@ -35,13 +37,16 @@ struct startup_config {
   std::vector<core::binding> bindings;
   // Resolved against the folder of the config file when relative.
   std::optional<std::filesystem::path> contracts;
+  // Fault rules to start with (the serve command hands them to its engine).
+  std::optional<faults::fault_config> faults;
 };
 
 // Parses and type-checks a document. Errors are errc::invalid_argument whose
 // message starts with the JSON pointer of the offending value (details
 // {"pointer": ..}): an unknown key names the key, a wrong type or range names
-// the field. A non-empty "subscriptions" or "faults" is refused as not
-// supported yet by this build (details {"unsupported": key}).
+// the field; a bad fault rule names its pointer under /faults. A non-empty
+// "subscriptions" is refused as not supported yet by this build (details
+// {"unsupported": "subscriptions"}).
 core::result<startup_config> parse_config(std::string_view text, const std::filesystem::path& base_dir = {});
 
 struct apply_summary {

@@ -10,5 +10,7 @@ void add_topic_routes(router& r);     // REST Proxy v2 topics + produce, /admin/
 void add_consumer_routes(router& r);  // REST Proxy v2 consumer instances
 void add_queue_routes(router& r);     // queues, exchanges, bindings, publish/receive/ack
 void add_registry_routes(router& r);  // Confluent Schema Registry API (schemaType JSON)
+void add_idempotency_routes(router& r);  // the platform's idempotency key store
+void add_fault_routes(router& r);        // seeded fault rules and the realised schedule
 
 }  // namespace eventfabric::server

@@ -298,7 +298,7 @@ struct http_server::impl {
       co_await timer.async_wait(asio::redirect_error(use_awaitable, ec));
       if (stopping) break;
       app_.broker().tick();
-      app_.consumers_expire();
+      app_.expire();
       (void)co_await commit();
       data.notify_all();  // leases and TTLs may have made messages ready
     }

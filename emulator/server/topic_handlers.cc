@@ -8,6 +8,7 @@
 #include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
+#include "emulator/server/produce_faults.h"
 #include "emulator/server/router.h"
 
 namespace eventfabric::server {
@@ -101,6 +102,12 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
     if (auto* err = std::get_if<response>(&pr)) return *err;
     batch.push_back(std::move(std::get<core::produce_record>(pr)));
   }
+  std::string id;  // the first record's envelope id, for the fault schedule
+  if (const json& first = (*records)[0]; first.is_object())
+    if (auto v = first.find("value"); v != first.end() && v->is_object())
+      if (auto i = v->find("id"); i != v->end() && i->is_string()) id = i->get<std::string>();
+  const auto injected = produce_fault(a, faults::target_type::topic, topic, id);
+  if (injected && !injected->params.after_append) return produce_fault_response(*injected, false);
   auto produced = a.broker().topics().produce(topic, std::move(batch));
   if (!produced) return error_response(produced.error());
   json offsets = json::array();
@@ -108,7 +115,8 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
     offsets.push_back({{"partition", p.partition}, {"offset", p.offset}, {"error_code", nullptr}, {"error", nullptr}});
   a.metrics().count("eventfabric_produced_total", {{"topic", topic}}, static_cast<double>(produced->size()));
   a.data_arrived();
-  auto resp = json_response(200, {{"key_schema_id", nullptr}, {"value_schema_id", nullptr}, {"offsets", offsets}}, kV2);
+  auto resp = injected ? produce_fault_response(*injected, true)
+                      : json_response(200, {{"key_schema_id", nullptr}, {"value_schema_id", nullptr}, {"offsets", offsets}}, kV2);
   resp.needs_sync = true;
   return resp;
 }

@@ -7,6 +7,7 @@
 
 #include "emulator/schema/registry.h"
 #include "emulator/store/memory_store.h"
+#include "tests/support/app_request.h"
 
 namespace eventfabric::server {
 namespace {
@@ -28,13 +29,8 @@ class AppTest : public ::testing::Test {
   }
   response call(std::string method, std::string path, std::string body = "",
                 std::string content_type = "application/json", std::map<std::string, std::string, std::less<>> query = {}) {
-    request req;
-    req.method = std::move(method);
-    req.path = std::move(path);
-    req.body = std::move(body);
-    req.query = std::move(query);
-    if (!content_type.empty()) req.headers.emplace_back("content-type", content_type);
-    auto out = app_.handle(req);
+    auto out = app_.handle(testing::make_request(std::move(method), std::move(path), std::move(body),
+                                                 std::move(content_type), std::move(query)));
     if (auto* p = std::get_if<pending>(&out)) return *p->poll(true);
     return std::get<response>(out);
   }

@@ -135,15 +135,30 @@ TEST_F(ConfigTest, WrongTypesAreNamedByJsonPointer) {
   EXPECT_FALSE(syntax.error().detail("position").empty());
 }
 
-TEST_F(ConfigTest, DeliveryEngineKeysAreRefusedNotIgnored) {
-  for (const char* key : {"subscriptions", "faults"}) {
-    auto r = parse_config(std::string(R"({")") + key + R"(": [{"topic": "a.b.c.v1"}]})");
-    ASSERT_FALSE(r) << key;
-    EXPECT_EQ(r.error().detail("unsupported"), key);
-    EXPECT_EQ(r.error().detail("pointer"), std::string("/") + key);
-    EXPECT_NE(r.error().message.find("not supported yet by this build"), std::string::npos) << r.error().message;
-  }
+TEST_F(ConfigTest, SubscriptionsAreRefusedNotIgnored) {
+  auto r = parse_config(R"({"subscriptions": [{"topic": "a.b.c.v1"}]})");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().detail("unsupported"), "subscriptions");
+  EXPECT_EQ(r.error().detail("pointer"), "/subscriptions");
+  EXPECT_NE(r.error().message.find("not supported yet by this build"), std::string::npos) << r.error().message;
   EXPECT_TRUE(parse_config(R"({"subscriptions": [], "faults": {}})"));
+}
+
+TEST_F(ConfigTest, FaultRulesParseWithTheirSeedAndBadOnesNameTheirPointer) {
+  auto ok = parse_config(
+      R"({"faults": {"seed": 9, "rules": [{"kind": "produce_error", "topic": "*", "positions": [3], "after_append": true}]}})");
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_TRUE(ok->faults.has_value());
+  EXPECT_EQ(ok->faults->seed, std::optional<uint64_t>(9));
+  ASSERT_EQ(ok->faults->rules.size(), 1u);
+  EXPECT_TRUE(ok->faults->rules[0].after_append);
+  auto bare = parse_config(R"({"faults": [{"kind": "duplicate", "queue": "notify.email.high", "probability": 0.5}]})");
+  ASSERT_TRUE(bare) << bare.error().message;
+  EXPECT_FALSE(bare->faults->seed.has_value());
+  auto bad = parse_config(R"({"faults": {"rules": [{"kind": "fail", "topic": "*", "probability": 2}]}})");
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().detail("pointer"), "/faults/rules/0/probability");
+  EXPECT_TRUE(bad.error().message.starts_with("/faults/rules/0/probability: ")) << bad.error().message;
 }
 
 TEST_F(ConfigTest, AppliesEverySectionThenReappliesIdempotentlyAfterRestart) {

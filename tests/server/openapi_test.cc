@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "emulator/core/broker.h"
+#include "emulator/delivery/idempotency_store.h"
+#include "emulator/faults/engine.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/store/memory_store.h"
@@ -214,6 +216,7 @@ class OpenApiTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_FALSE(spec().is_discarded()) << spec_path();
     broker_.attach(registry_);  // as `serve` does: the registry persists in the broker's store
+    broker_.attach(idempotency_);
     ASSERT_TRUE(broker_.recover());
   }
 
@@ -304,7 +307,9 @@ class OpenApiTest : public ::testing::Test {
   store::memory_store store_;
   core::broker broker_{{.seed = 1, .store = &store_}};
   schema::registry registry_{&store_};
-  app app_{broker_, {.registry = &registry_}};
+  delivery::idempotency_store idempotency_{broker_.clk(), &store_};
+  faults::engine faults_{1, broker_.clk()};
+  app app_{broker_, {.registry = &registry_, .idempotency = &idempotency_, .faults = &faults_}};
   std::set<std::pair<std::string, std::string>> exercised_;  // (METHOD, path template) called so far
 
   void run_registry_examples();
@@ -549,6 +554,29 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
   step("DELETE", inst, 204);
   step("DELETE", admin_topic, 204);
   step("GET", topic, 404);
+
+  const std::string key = "/idempotency/{key}";
+  step("PUT", key, 201);
+  step("PUT", key, 409);  // present
+  step("GET", key, 200);
+  step("DELETE", key, 204);
+  step("GET", key, 404);
+  step("DELETE", key, 404);
+  step("PUT", key, 400, {.query = {{"ttl", "0"}}});
+
+  step("GET", "/faults", 200);
+  step("PUT", "/faults", 200, {.example = "produce_error"});
+  step("PUT", "/faults", 400, {.example = "invalid"});
+  step("POST", "/admin/topics", 201);
+  auto injected = json::parse(step("POST", topic, 503, {.example = "plain"}).body, nullptr, false);
+  EXPECT_EQ(injected["error"]["code"], "FAULT_INJECTED");
+  auto realised = json::parse(step("GET", "/faults/schedule", 200).body, nullptr, false);
+  EXPECT_EQ(realised.size(), 1u);
+  step("PUT", "/faults/schedule", 200);
+  step("DELETE", "/faults/schedule", 204);
+  step("DELETE", "/faults", 204);
+  step("POST", topic, 200, {.example = "plain"});  // no rules: no faults
+  step("DELETE", admin_topic, 204);
 
   run_registry_examples();
 

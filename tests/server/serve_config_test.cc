@@ -98,7 +98,8 @@ TEST_F(ServeConfig, BadFilesStopTheStartWithExitTwo) {
   const bad_case cases[] = {
       {R"({"queues":[{"name":"notify.email.high","ttl":5}]})", "/queues/0/ttl: unknown key \"ttl\""},
       {R"({"topics":[{"name":"workflow.instance.started.v1","partitions":"3"}]})", "/topics/0/partitions: "},
-      {R"({"faults":[{"kind":"duplicate"}]})", "not supported yet by this build"},
+      {R"({"faults":[{"kind":"duplicate"}]})", "/faults/0"},
+      {R"({"subscriptions":[{"topic":"a.b.c.v1"}]})", "not supported yet by this build"},
       {R"({"topics":)", "not valid JSON"},
   };
   for (const auto& c : cases) {
