@@ -176,7 +176,8 @@ TEST(CompatConformance, EveryConfluentDiffCaseAgrees) {
             << elapsed << " ms\n";
   EXPECT_EQ(total, 263);
   EXPECT_EQ(agreed + skipped, total);
-  EXPECT_LT(elapsed, 1000.0);
+  // The timing is printed for the README ("well under a second"), not
+  // asserted: timings do not belong in unit tests on a shared machine.
 }
 
 TEST(CompatConformance, RecursiveSchemaAgainstItselfTerminatesWithNoChanges) {
