@@ -33,6 +33,9 @@ core::result<void> validate(const subscription_options& o) {
   if (o.quarantine_after < 0)
     return core::fail(core::errc::invalid_argument, "quarantine_after must be >= 0 (0: never)",
                       {{"field", "quarantine_after"}});
+  if (o.quarantine_after_same_failures < 0)
+    return core::fail(core::errc::invalid_argument, "quarantine_after_same_failures must be >= 0 (0: never)",
+                      {{"field", "quarantine_after_same_failures"}});
   return o.retry.validate();
 }
 
@@ -267,6 +270,11 @@ completion subscription::fail(lane& l, const lane_key& k, item it, const outcome
   const int64_t now = clk_->now_ms();
   ++it.failures;
   if (!injected && o.kind == outcome_kind::transient && o.cause != transient_cause::status) ++it.crashes;
+  if (!injected && o.kind == outcome_kind::transient) {
+    std::string signature = std::to_string(o.status) + " " + e.code;
+    it.same_failures = signature == it.failure_signature ? it.same_failures + 1 : 1;
+    it.failure_signature = std::move(signature);
+  }
   if (it.first_failure_ms < 0) it.first_failure_ms = now;
   it.last_failure_ms = now;
   it.last_status = o.status;
@@ -282,6 +290,12 @@ completion subscription::fail(lane& l, const lane_key& k, item it, const outcome
   } else if (opts_.quarantine_after > 0 && it.crashes >= opts_.quarantine_after) {
     const std::string why = "the message timed out or broke the connection " + std::to_string(it.crashes) +
                             " times (poison pill)";
+    c.result = verdict::quarantined;
+    c.parked_id = park(parking::quarantine, park_reason::poison_pill, why, std::move(it));
+  } else if (opts_.quarantine_after_same_failures > 0 && it.same_failures >= opts_.quarantine_after_same_failures) {
+    const std::string why = "the consumer failed the same way (" + it.last_error.code + ", status " +
+                            std::to_string(it.last_status) + ") " + std::to_string(it.same_failures) +
+                            " times in a row (poison pill)";
     c.result = verdict::quarantined;
     c.parked_id = park(parking::quarantine, park_reason::poison_pill, why, std::move(it));
   } else if (it.failures >= opts_.retry.max_attempts) {

@@ -17,7 +17,9 @@
 //  - processed: done. permanent (4xx): to the DLQ at once. transient (5xx,
 //    timeout, connection error): retried after retry_policy::delay_for(); to
 //    the DLQ when max_attempts attempts have failed.
-//  - A message that times out or breaks the connection quarantine_after times
+//  - A message that times out or breaks the connection quarantine_after times,
+//    or (when quarantine_after_same_failures > 0) fails that many consecutive
+//    attempts the same way,
 //    is quarantined (separate from the DLQ, with a reason), unblocking its lane.
 //  - Redrive puts DLQ / quarantine entries back at the end of their lane with
 //    a fresh attempt count.
@@ -63,6 +65,11 @@ struct subscription_options {
   retry_policy retry;
   bool blocking = true;           // topics: a retrying message blocks its partition
   int32_t quarantine_after = 3;   // K timeouts / connection errors of one message; 0 = never
+  // A message whose consecutive failed attempts all fail the same way (the
+  // same HTTP status and error code) this many times is quarantined as a
+  // poison pill instead of retrying on to the DLQ; 0 = never (the default,
+  // so that max_attempts alone decides).
+  int32_t quarantine_after_same_failures = 0;
 };
 
 core::result<void> validate(const subscription_options& o);
@@ -168,6 +175,8 @@ class subscription {
     int32_t attempts = 0;   // attempts started
     int32_t failures = 0;   // failed attempts (the retry budget)
     int32_t crashes = 0;    // real timeouts / connection errors
+    std::string failure_signature;  // "<status> <error code>" of the last real transient failure
+    int32_t same_failures = 0;      // consecutive real failures with that signature
     int64_t due_ms = 0;
     bool duplicate = false;
     bool reordered = false;

@@ -154,6 +154,53 @@ TEST_F(SubscriptionTest, QuarantineAfterKCrashesUnblocksThePartition) {
   EXPECT_EQ(log.processed[0].offset, 1);
 }
 
+TEST_F(SubscriptionTest, TheSameFailureKTimesInARowIsAPoisonPill) {
+  opts.retry.max_attempts = 10;
+  opts.quarantine_after_same_failures = 3;
+  make();
+  sub->enqueue(topic_msg(0, 0, "poison"));
+  sub->enqueue(topic_msg(0, 1, "fine"));
+  std::vector<int64_t> seen;
+  auto log = drive(*sub, clk, [&](const delivery& d) {
+    seen.push_back(d.msg.offset);
+    if (d.msg.offset == 0) return outcome::transient(500, R"({"error":{"code":"NPE","message":"boom"}})");
+    return outcome::processed();
+  });
+  EXPECT_EQ(seen, (std::vector<int64_t>{0, 0, 0, 1}));  // blocked until quarantined
+  auto q = sub->list(parking::quarantine);
+  ASSERT_EQ(q.size(), 1u);
+  EXPECT_EQ(q[0].reason, park_reason::poison_pill);
+  EXPECT_EQ(q[0].attempts, 3);
+  EXPECT_EQ(q[0].last_error.code, "NPE");
+  EXPECT_NE(q[0].why.find("the same way (NPE, status 500) 3 times"), std::string::npos) << q[0].why;
+  EXPECT_TRUE(sub->list(parking::dlq).empty());
+  ASSERT_EQ(log.processed.size(), 1u);
+}
+
+TEST_F(SubscriptionTest, VaryingFailuresRetryOnToTheDlq) {
+  opts.retry.max_attempts = 5;
+  opts.quarantine_after_same_failures = 2;
+  make();
+  sub->enqueue(topic_msg(0, 0, "k"));
+  drive(*sub, clk, [&](const delivery& d) { return outcome::transient(d.attempt % 2 ? 500 : 503, "busy"); });
+  EXPECT_TRUE(sub->list(parking::quarantine).empty());
+  auto dlq = sub->list(parking::dlq);
+  ASSERT_EQ(dlq.size(), 1u);
+  EXPECT_EQ(dlq[0].reason, park_reason::max_attempts);
+  EXPECT_EQ(dlq[0].attempts, 5);
+}
+
+TEST_F(SubscriptionTest, SameFailureQuarantineIsOffByDefault) {
+  opts.retry.max_attempts = 6;
+  make();
+  sub->enqueue(topic_msg(0, 0, "k"));
+  drive(*sub, clk, [&](const delivery&) { return outcome::transient(500, "same"); });
+  EXPECT_TRUE(sub->list(parking::quarantine).empty());
+  ASSERT_EQ(sub->list(parking::dlq).size(), 1u);
+  opts.quarantine_after_same_failures = -1;
+  EXPECT_FALSE(validate(opts));
+}
+
 TEST_F(SubscriptionTest, FiveHundredsDoNotCountAsCrashes) {
   opts.retry.max_attempts = 5;
   make();
