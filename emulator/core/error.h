@@ -59,6 +59,13 @@ inline std::unexpected<error> fail(errc c, std::string msg,
                                    std::vector<std::pair<std::string, std::string>> details) {
   return std::unexpected<error>(error{c, std::move(msg), std::move(details)});
 }
+// An error about the value at a JSON pointer in some input document: the
+// message reads "<pointer>: <msg>" ("/" for the root) and details carry
+// {"pointer", pointer}.
+inline std::unexpected<error> fail_at(const std::string& pointer, const std::string& msg,
+                                      errc c = errc::invalid_argument) {
+  return fail(c, (pointer.empty() ? std::string("/") : pointer) + ": " + msg, {{"pointer", pointer}});
+}
 
 // Renders `{"error":{"code":..,"message":..,"details":{..}}}`.
 std::string to_error_contract(const error& e);

@@ -9,11 +9,6 @@ namespace {
 
 using json = nlohmann::json;
 
-std::unexpected<core::error> bad_at(const std::string& pointer, const std::string& msg) {
-  return core::fail(core::errc::invalid_argument, (pointer.empty() ? "/" : pointer) + ": " + msg,
-                    {{"pointer", pointer}});
-}
-
 json fault_json(const fault& f) {
   json j = {{"kind", kind_name(f.kind)},
             {"target", {{"type", target_type_name(f.tgt.type)}, {"name", f.tgt.name}}},
@@ -32,60 +27,60 @@ json fault_json(const fault& f) {
 }
 
 core::result<fault> parse_fault(const json& j, const std::string& at) {
-  if (!j.is_object()) return bad_at(at, "a fault must be an object");
+  if (!j.is_object()) return core::fail_at(at, "a fault must be an object");
   fault f;
   bool has_kind = false, has_target = false, has_position = false;
   for (const auto& [key, v] : j.items()) {
     const std::string p = at + "/" + key;
     if (key == "kind") {
       auto k = v.is_string() ? parse_kind(v.get_ref<const std::string&>()) : std::nullopt;
-      if (!k) return bad_at(p, "unknown fault kind");
+      if (!k) return core::fail_at(p, "unknown fault kind");
       f.kind = *k;
       has_kind = true;
     } else if (key == "target") {
       if (!v.is_object() || !v.contains("type") || !v.contains("name") || v.size() != 2)
-        return bad_at(p, "target must be {\"type\", \"name\"}");
+        return core::fail_at(p, "target must be {\"type\", \"name\"}");
       auto t = v["type"].is_string() ? parse_target_type(v["type"].get_ref<const std::string&>()) : std::nullopt;
-      if (!t) return bad_at(p + "/type", "unknown target type");
+      if (!t) return core::fail_at(p + "/type", "unknown target type");
       if (!v["name"].is_string() || v["name"].get_ref<const std::string&>().empty())
-        return bad_at(p + "/name", "name must be a non-empty string");
+        return core::fail_at(p + "/name", "name must be a non-empty string");
       f.tgt = {*t, v["name"].get<std::string>()};
       has_target = true;
     } else if (key == "position") {
-      if (!v.is_number_integer() || v.get<int64_t>() < 1) return bad_at(p, "position must be an integer >= 1");
+      if (!v.is_number_integer() || v.get<int64_t>() < 1) return core::fail_at(p, "position must be an integer >= 1");
       f.position = v.get<int64_t>();
       has_position = true;
     } else if (key == "message_id") {
-      if (!v.is_string()) return bad_at(p, "message_id must be a string");
+      if (!v.is_string()) return core::fail_at(p, "message_id must be a string");
       f.message_id = v.get<std::string>();
     } else if (key == "time_ms") {
-      if (!v.is_number_integer()) return bad_at(p, "time_ms must be an integer");
+      if (!v.is_number_integer()) return core::fail_at(p, "time_ms must be an integer");
       f.time_ms = v.get<int64_t>();
     } else if (key == "params") {
-      if (!v.is_object()) return bad_at(p, "params must be an object");
+      if (!v.is_object()) return core::fail_at(p, "params must be an object");
       for (const auto& [pk, pv] : v.items()) {
         const std::string pp = p + "/" + pk;
         if (pk == "lag") {
           if (!pv.is_number_integer() || pv.get<int64_t>() < 0 || pv.get<int64_t>() > 1'000'000)
-            return bad_at(pp, "lag must be a non-negative integer");
+            return core::fail_at(pp, "lag must be a non-negative integer");
           f.params.lag = pv.get<int32_t>();
         } else if (pk == "delay_ms") {
-          if (!pv.is_number_integer() || pv.get<int64_t>() < 0) return bad_at(pp, "delay_ms must be >= 0");
+          if (!pv.is_number_integer() || pv.get<int64_t>() < 0) return core::fail_at(pp, "delay_ms must be >= 0");
           f.params.delay_ms = pv.get<int64_t>();
         } else if (pk == "allow_same_key" || pk == "after_append") {
-          if (!pv.is_boolean()) return bad_at(pp, pk + " must be a boolean");
+          if (!pv.is_boolean()) return core::fail_at(pp, pk + " must be a boolean");
           (pk == "allow_same_key" ? f.params.allow_same_key : f.params.after_append) = pv.get<bool>();
         } else {
-          return bad_at(pp, "unknown parameter \"" + pk + "\"");
+          return core::fail_at(pp, "unknown parameter \"" + pk + "\"");
         }
       }
     } else {
-      return bad_at(p, "unknown field \"" + key + "\"");
+      return core::fail_at(p, "unknown field \"" + key + "\"");
     }
   }
-  if (!has_kind) return bad_at(at, "missing \"kind\"");
-  if (!has_target) return bad_at(at, "missing \"target\"");
-  if (!has_position) return bad_at(at, "missing \"position\"");
+  if (!has_kind) return core::fail_at(at, "missing \"kind\"");
+  if (!has_target) return core::fail_at(at, "missing \"target\"");
+  if (!has_position) return core::fail_at(at, "missing \"position\"");
   return f;
 }
 
@@ -99,8 +94,8 @@ std::string to_json(const schedule& s) {
 
 core::result<schedule> schedule_from_json(std::string_view text) {
   const json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return bad_at("", "not valid JSON");
-  if (!j.is_array()) return bad_at("", "a schedule is an array of faults");
+  if (j.is_discarded()) return core::fail_at("", "not valid JSON");
+  if (!j.is_array()) return core::fail_at("", "a schedule is an array of faults");
   schedule s;
   for (std::size_t i = 0; i < j.size(); ++i) {
     auto f = parse_fault(j[i], "/" + std::to_string(i));

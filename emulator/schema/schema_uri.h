@@ -20,10 +20,8 @@ std::pair<std::string, std::string> split_fragment(std::string_view uri);
 // Decodes %XX escapes; malformed escapes are kept verbatim.
 using core::percent_decode;
 
-// Escapes one JSON-pointer token (RFC 6901: '~' -> "~0", '/' -> "~1").
-std::string escape_pointer_token(std::string_view token);
-
-// Reverses escape_pointer_token ("~1" -> '/', "~0" -> '~').
-std::string unescape_pointer_token(std::string_view token);
+// JSON-pointer token escaping (RFC 6901).
+using core::escape_pointer_token;
+using core::unescape_pointer_token;
 
 }  // namespace eventfabric::schema::detail

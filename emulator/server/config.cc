@@ -1,4 +1,5 @@
 #include "emulator/server/config.h"
+#include "emulator/core/text.h"
 
 #include "emulator/faults/rule.h"
 
@@ -17,22 +18,6 @@ constexpr std::string_view kTopLevel[] = {"contracts", "topics", "exchanges", "q
                                           "faults"};
 constexpr std::string_view kName[] = {"name"};
 
-std::unexpected<core::error> bad(const std::string& pointer, std::string message,
-                                 core::errc code = core::errc::invalid_argument) {
-  return core::fail(code, (pointer.empty() ? std::string("/") : pointer) + ": " + message, {{"pointer", pointer}});
-}
-
-// RFC 6901 escaping of one reference token.
-std::string token(std::string_view key) {
-  std::string out;
-  for (char c : key) {
-    if (c == '~') out += "~0";
-    else if (c == '/') out += "~1";
-    else out += c;
-  }
-  return out;
-}
-
 std::string join(std::span<const std::string_view> a, std::span<const std::string_view> b) {
   std::string out;
   for (auto part : {a, b})
@@ -46,7 +31,7 @@ core::result<void> check_keys(const json& obj, const std::string& at, std::span<
     if (key == "$comment" || std::ranges::find(extra, key) != extra.end() ||
         std::ranges::find(allowed, key) != allowed.end())
       continue;
-    return bad(at + "/" + token(key), "unknown key \"" + key + "\"; known keys here: " + join(extra, allowed));
+    return core::fail_at(at + "/" + core::escape_pointer_token(key), "unknown key \"" + key + "\"; known keys here: " + join(extra, allowed));
   }
   return {};
 }
@@ -54,7 +39,7 @@ core::result<void> check_keys(const json& obj, const std::string& at, std::span<
 // A decoder's or validator's error about `field` of the entry at `at`.
 std::unexpected<core::error> at_field(const core::error& e, const std::string& at) {
   const std::string field(e.detail("field"));
-  return bad(field.empty() ? at : at + "/" + token(field), e.message, e.code);
+  return core::fail_at(field.empty() ? at : at + "/" + core::escape_pointer_token(field), e.message, e.code);
 }
 
 template <class T, class Decode>
@@ -63,11 +48,11 @@ core::result<void> section(const json& doc, std::string_view key, std::span<cons
   auto it = doc.find(key);
   if (it == doc.end() || it->is_null()) return {};
   const std::string at = "/" + std::string(key);
-  if (!it->is_array()) return bad(at, std::string(key) + " must be an array of objects");
+  if (!it->is_array()) return core::fail_at(at, std::string(key) + " must be an array of objects");
   for (std::size_t i = 0; i < it->size(); ++i) {
     const std::string item = at + "/" + std::to_string(i);
     const json& e = (*it)[i];
-    if (!e.is_object()) return bad(item, "must be an object");
+    if (!e.is_object()) return core::fail_at(item, "must be an object");
     if (auto ok = check_keys(e, item, named ? std::span<const std::string_view>(kName) : std::span<const std::string_view>(),
                              allowed);
         !ok)
@@ -76,7 +61,7 @@ core::result<void> section(const json& doc, std::string_view key, std::span<cons
     if (named) {
       auto n = get_string(e, "name");
       if (!n) return at_field(n.error(), item);
-      if (n->empty()) return bad(item + "/name", "name must not be empty");
+      if (n->empty()) return core::fail_at(item + "/name", "name must not be empty");
       name = std::move(*n);
     }
     auto d = decode(e, std::move(name));
@@ -90,7 +75,7 @@ core::result<void> section(const json& doc, std::string_view key, std::span<cons
 core::result<void> unsupported(const json& doc, std::string_view key, std::string_view what) {
   auto it = doc.find(key);
   if (it == doc.end() || it->is_null() || ((it->is_array() || it->is_object()) && it->empty())) return {};
-  auto e = bad("/" + std::string(key), "\"" + std::string(key) + "\" (" + std::string(what) +
+  auto e = core::fail_at("/" + std::string(key), "\"" + std::string(key) + "\" (" + std::string(what) +
                                            ") is not supported yet by this build; remove the key or leave it empty");
   e.error().details.emplace_back("unsupported", std::string(key));
   return e;
@@ -127,7 +112,7 @@ std::string topic_conflict(const core::topic_config& have, const core::topic_con
 core::result<void> once(std::map<std::string, std::string>& seen, const std::string& what, const std::string& name,
                         const std::string& at) {
   auto [it, fresh] = seen.emplace(name, at);
-  if (!fresh) return bad(at, what + " \"" + name + "\" is declared twice (also at " + it->second + ")");
+  if (!fresh) return core::fail_at(at, what + " \"" + name + "\" is declared twice (also at " + it->second + ")");
   return {};
 }
 
@@ -138,11 +123,11 @@ core::result<startup_config> parse_config(std::string_view text, const std::file
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    auto err = bad("", std::string("not valid JSON: ") + e.what());
+    auto err = core::fail_at("", std::string("not valid JSON: ") + e.what());
     err.error().details.emplace_back("position", std::to_string(e.byte));
     return err;
   }
-  if (!doc.is_object()) return bad("", "the configuration must be a JSON object");
+  if (!doc.is_object()) return core::fail_at("", "the configuration must be a JSON object");
   if (auto ok = check_keys(doc, "", {}, kTopLevel); !ok) return std::unexpected(ok.error());
   if (auto ok = unsupported(doc, "subscriptions", "push subscriptions, part of the delivery engine"); !ok)
     return std::unexpected(ok.error());
@@ -155,13 +140,13 @@ core::result<startup_config> parse_config(std::string_view text, const std::file
       const std::string inner(rules.error().detail("pointer"));
       std::string message = rules.error().message;
       if (!inner.empty() && message.starts_with(inner + ": ")) message = message.substr(inner.size() + 2);
-      return bad("/faults" + inner, message);
+      return core::fail_at("/faults" + inner, message);
     }
     c.faults = std::move(*rules);
   }
   if (auto it = doc.find("contracts"); it != doc.end() && !it->is_null()) {
     if (!it->is_string() || it->get<std::string>().empty())
-      return bad("/contracts", "contracts must be a non-empty string (a folder of <type>.json schemas)");
+      return core::fail_at("/contracts", "contracts must be a non-empty string (a folder of <type>.json schemas)");
     std::filesystem::path p = it->get<std::string>();
     c.contracts = p.is_relative() && !base_dir.empty() ? base_dir / p : p;
   }
@@ -193,9 +178,9 @@ core::result<apply_summary> apply_config(core::broker& b, const startup_config& 
     if (auto ok = once(seen, "exchange", e.name, at); !ok) return std::unexpected(ok.error());
     if (auto ok = core::check_exchange_name(e.name); !ok) return at_field(ok.error(), at);
     if (e.name.starts_with("amq.") && !exchanges.contains(e.name))
-      return bad(at + "/name", "exchange names starting with amq. are reserved", core::errc::invalid_name);
+      return core::fail_at(at + "/name", "exchange names starting with amq. are reserved", core::errc::invalid_name);
     if (auto it = exchanges.find(e.name); it != exchanges.end() && it->second != e.type)
-      return bad(at, "exchange \"" + e.name + "\" already exists with type " + std::string(core::to_string(it->second)) +
+      return core::fail_at(at, "exchange \"" + e.name + "\" already exists with type " + std::string(core::to_string(it->second)) +
                          "; the config declares " + std::string(core::to_string(e.type)),
                  core::errc::already_exists);
     exchanges[e.name] = e.type;
@@ -209,7 +194,7 @@ core::result<apply_summary> apply_config(core::broker& b, const startup_config& 
     if (auto ok = once(seen, "queue", q.name, at); !ok) return std::unexpected(ok.error());
     if (auto ok = core::check_queue_config(q, strict); !ok) return at_field(ok.error(), at);
     if (auto have = qs.queue_info(q.name); have && *have != q)
-      return bad(at, "queue \"" + q.name + "\" already exists with " + queue_text(*have) + "; the config declares " +
+      return core::fail_at(at, "queue \"" + q.name + "\" already exists with " + queue_text(*have) + "; the config declares " +
                          queue_text(q),
                  core::errc::already_exists);
     queues[q.name] = true;
@@ -217,12 +202,12 @@ core::result<apply_summary> apply_config(core::broker& b, const startup_config& 
   for (std::size_t i = 0; i < c.bindings.size(); ++i) {
     const auto& bd = c.bindings[i];
     const std::string at = "/bindings/" + std::to_string(i);
-    if (bd.exchange.empty()) return bad(at + "/exchange", "the default exchange \"\" cannot be bound");
+    if (bd.exchange.empty()) return core::fail_at(at + "/exchange", "the default exchange \"\" cannot be bound");
     if (!exchanges.contains(bd.exchange))
-      return bad(at + "/exchange", "exchange \"" + bd.exchange + "\" is not declared here and does not exist",
+      return core::fail_at(at + "/exchange", "exchange \"" + bd.exchange + "\" is not declared here and does not exist",
                  core::errc::not_found);
     if (!queues.contains(bd.queue))
-      return bad(at + "/queue", "queue \"" + bd.queue + "\" is not declared here and does not exist",
+      return core::fail_at(at + "/queue", "queue \"" + bd.queue + "\" is not declared here and does not exist",
                  core::errc::not_found);
   }
   seen.clear();
@@ -232,7 +217,7 @@ core::result<apply_summary> apply_config(core::broker& b, const startup_config& 
     if (auto ok = once(seen, "topic", t.name, at); !ok) return std::unexpected(ok.error());
     if (auto ok = core::validate_topic_config(t, strict); !ok) return at_field(ok.error(), at);
     if (auto have = ts.describe(t.name); have && have->config != t)
-      return bad(at, topic_conflict(have->config, t), core::errc::already_exists);
+      return core::fail_at(at, topic_conflict(have->config, t), core::errc::already_exists);
   }
 
   // Then declare. The core calls are idempotent for identical settings.
