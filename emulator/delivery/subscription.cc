@@ -140,11 +140,11 @@ std::optional<delivery> subscription::next() {
       it.attempt_faults = *it.decided;
       stats_.injected += it.decided->size();
     }
-    std::vector<faults::fault>& todo = *it.decided;
+    std::vector<faults::fault>& to_apply = *it.decided;
 
-    if (const auto* f = find_kind(todo, fault_kind::reorder)) {
+    if (const auto* f = find_kind(to_apply, fault_kind::reorder)) {
       const faults::fault r = *f;
-      take_kind(todo, fault_kind::reorder);
+      take_kind(to_apply, fault_kind::reorder);
       it.reordered = true;
       // Let up to `lag` following messages go first, stopping at the first
       // one that may not pass (same partition key on a topic).
@@ -161,9 +161,9 @@ std::optional<delivery> subscription::next() {
       l.pending.insert(l.pending.begin() + static_cast<std::ptrdiff_t>(passing), std::move(it));
       continue;
     }
-    if (const auto* f = find_kind(todo, fault_kind::delay)) {
+    if (const auto* f = find_kind(to_apply, fault_kind::delay)) {
       const int64_t ms = f->params.delay_ms;
-      take_kind(todo, fault_kind::delay);
+      take_kind(to_apply, fault_kind::delay);
       if (ms > 0) {
         it.due_ms = now + ms;
         restore(std::move(it));
@@ -174,7 +174,7 @@ std::optional<delivery> subscription::next() {
     ++it.attempts;
     ++stats_.attempts;
     std::vector<core::header> headers = protocol_headers(it.msg, it.attempts);
-    if (find_kind(todo, fault_kind::fail)) {
+    if (find_kind(to_apply, fault_kind::fail)) {
       outcome o = outcome::connection_error("fault injected: the attempt failed before reaching the consumer");
       error_context e{"FAULT_INJECTED", o.body, "{}"};
       it.decided.reset();
@@ -188,9 +188,9 @@ std::optional<delivery> subscription::next() {
     d.attempt = it.attempts;
     d.headers = headers;
     d.duplicate = it.duplicate;
-    d.restart_consumer = find_kind(todo, fault_kind::crash) != nullptr;
+    d.restart_consumer = find_kind(to_apply, fault_kind::crash) != nullptr;
     d.faults = it.attempt_faults;
-    if (find_kind(todo, fault_kind::duplicate)) {
+    if (find_kind(to_apply, fault_kind::duplicate)) {
       item copy = fresh(it.msg);
       copy.duplicate = true;
       l.pending.push_front(std::move(copy));
@@ -229,12 +229,13 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
   in_flight_.erase(found);
   lane& l = lanes_[a.lane];
   l.busy = false;
-  const std::vector<faults::fault> todo = a.it.decided.value_or(std::vector<faults::fault>{});
-  a.it.decided.reset();
+  // The faults drawn for this attempt that act on its answer; moved out, not copied.
+  const std::vector<faults::fault> drawn =
+      std::exchange(a.it.decided, std::nullopt).value_or(std::vector<faults::fault>{});
   const int64_t now = clk_->now_ms();
 
-  const bool crash = find_kind(todo, fault_kind::crash) != nullptr;
-  if (crash || find_kind(todo, fault_kind::rebalance)) {
+  const bool crash = find_kind(drawn, fault_kind::crash) != nullptr;
+  if (crash || find_kind(drawn, fault_kind::rebalance)) {
     // The answer is lost; this attempt and every other one in flight go back.
     a.it.due_ms = now;
     put_back(l, a.lane, std::move(a.it));
@@ -245,7 +246,7 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
     c.aborted = abort_all();
     return c;
   }
-  if (find_kind(todo, fault_kind::timeout) || find_kind(todo, fault_kind::lost_ack)) {
+  if (find_kind(drawn, fault_kind::timeout) || find_kind(drawn, fault_kind::lost_ack)) {
     const outcome lost = outcome::timeout("fault injected: the consumer's answer was lost");
     error_context e{"FAULT_INJECTED", lost.body, "{}"};
     return fail(l, a.lane, std::move(a.it), lost, std::move(e), true, std::move(a.headers));

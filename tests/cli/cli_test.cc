@@ -5,26 +5,15 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "tests/support/cli_run.h"
 #include "emulator/core/broker.h"
 #include "emulator/store/store.h"
 
 namespace eventfabric::cli {
 namespace {
 
-struct outcome {
-  int code;
-  std::string out, err;
-};
-
-outcome run_cli(std::vector<std::string> args, const std::string& input = "") {
-  args.insert(args.begin(), "eventfabric");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), {in, out, err});
-  return {code, out.str(), err.str()};
-}
+using testing::run_cli;
+using outcome = testing::cli_outcome;
 
 const char* kValid =
     R"({"id":"6f1c7a52-3b1e-4d8e-9c2a-0b5d2f7e8a91","type":"workflow.instance.started.v1",)"

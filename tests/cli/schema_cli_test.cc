@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/commands.h"
+#include "tests/support/cli_run.h"
 #include "emulator/schema/compat.h"
 #include "tests/support/http_client.h"
 
@@ -18,20 +19,8 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-struct outcome {
-  int code;
-  std::string out, err;
-};
-
-outcome run_cli(std::vector<std::string> args, const std::string& input = "") {
-  args.insert(args.begin(), "eventfabric");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  std::istringstream in(input);
-  std::ostringstream out, err;
-  const int code = run(static_cast<int>(argv.size()), argv.data(), {in, out, err});
-  return {code, out.str(), err.str()};
-}
+using testing::run_cli;
+using outcome = testing::cli_outcome;
 
 std::vector<json> json_lines(const std::string& out) {
   std::vector<json> v;

@@ -7,12 +7,12 @@
 
 #include "emulator/server/http_types.h"
 
-namespace eventfabric::server::testing {
+namespace eventfabric::testing {
 
-inline request make_request(std::string method, std::string path, std::string body = "",
-                            std::string content_type = "application/json",
-                            std::map<std::string, std::string, std::less<>> query = {}) {
-  request req;
+inline server::request make_request(std::string method, std::string path, std::string body = "",
+                                    std::string content_type = "application/json",
+                                    std::map<std::string, std::string, std::less<>> query = {}) {
+  server::request req;
   req.method = std::move(method);
   req.path = std::move(path);
   req.body = std::move(body);
@@ -21,4 +21,4 @@ inline request make_request(std::string method, std::string path, std::string bo
   return req;
 }
 
-}  // namespace eventfabric::server::testing
+}  // namespace eventfabric::testing
