@@ -111,7 +111,9 @@ std::optional<delivery> subscription::next() {
         }
       }
       if (!l.pending.empty() && l.pending.front().due_ms <= now &&
-          (!best_lane || l.pending.front().due_ms < best_due)) {
+          (!best_lane || l.pending.front().due_ms < best_due ||
+           (l.pending.front().due_ms == best_due && best_retry == head &&
+            l.pending.front().seq < best_lane->pending.front().seq))) {
         best_lane = &l, best_key = &k, best_retry = head, best_due = l.pending.front().due_ms;
       }
     }
@@ -269,7 +271,7 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
 completion subscription::fail(lane& l, const lane_key& k, item it, const outcome& o, error_context e,
                               bool injected, std::vector<core::header> headers) {
   const int64_t now = clk_->now_ms();
-  ++it.failures;
+  if (!injected || opts_.count_injected_failures) ++it.failures;
   if (!injected && o.kind == outcome_kind::transient && o.cause != transient_cause::status) ++it.crashes;
   if (!injected && o.kind == outcome_kind::transient) {
     std::string signature = std::to_string(o.status) + " " + e.code;

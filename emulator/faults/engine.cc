@@ -21,8 +21,15 @@ engine::engine(uint64_t seed, core::clock& clk) : clk_(&clk), rng_(seed) {}
 engine engine::replay(schedule s, core::clock& clk) {
   engine e(0, clk);
   e.replaying_ = true;
-  for (auto& f : s)
-    e.recorded_.emplace(slot{site_of(f.kind), f.tgt.type, f.tgt.name, f.position}, std::move(f));
+  for (auto& f : s) {
+    if (f.occurrence > 0) {
+      e.track_messages_ = true;
+      e.recorded_by_message_.emplace(message_slot{site_of(f.kind), f.tgt.type, f.tgt.name, f.message_id, f.occurrence},
+                                     std::move(f));
+    } else {
+      e.recorded_.emplace(slot{site_of(f.kind), f.tgt.type, f.tgt.name, f.position}, std::move(f));
+    }
+  }
   return e;
 }
 
@@ -59,9 +66,13 @@ fault engine::make(const rule& r, const target& t, int64_t position, std::string
 
 std::vector<fault> engine::decide(fault_site site, const std::vector<target>& targets,
                                   std::string_view message_id, bool can_reorder) {
-  std::vector<int64_t> positions;
+  std::vector<int64_t> positions, occurrences(targets.size(), 0);
   positions.reserve(targets.size());
   for (const auto& t : targets) positions.push_back(++counters_[{site, t.type, t.name}]);
+  if (track_messages_ && !message_id.empty()) {
+    for (std::size_t i = 0; i < targets.size(); ++i)
+      occurrences[i] = ++occurrences_[{site, targets[i].type, targets[i].name, std::string(message_id)}];
+  }
 
   std::vector<fault> out;
   auto taken = [&](fault_kind k) {
@@ -69,18 +80,33 @@ std::vector<fault> engine::decide(fault_site site, const std::vector<target>& ta
   };
 
   if (replaying_) {
+    auto replay_one = [&](const fault& f, std::size_t i) {
+      if ((f.kind == fault_kind::reorder && !can_reorder) || taken(f.kind)) return;
+      fault g = f;
+      g.position = positions[i];
+      g.occurrence = occurrences[i];
+      g.message_id = std::string(message_id);
+      g.time_ms = clk_->now_ms();
+      out.push_back(std::move(g));
+    };
     for (std::size_t i = 0; i < targets.size(); ++i) {
       auto [lo, hi] = recorded_.equal_range(slot{site, targets[i].type, targets[i].name, positions[i]});
-      for (auto it = lo; it != hi; ++it) {
-        const fault& f = it->second;
-        if ((f.kind == fault_kind::reorder && !can_reorder) || taken(f.kind)) continue;
-        fault g = f;
-        g.message_id = std::string(message_id);
-        g.time_ms = clk_->now_ms();
-        out.push_back(std::move(g));
-      }
+      for (auto it = lo; it != hi; ++it) replay_one(it->second, i);
+      if (occurrences[i] == 0) continue;
+      auto [mlo, mhi] = recorded_by_message_.equal_range(
+          message_slot{site, targets[i].type, targets[i].name, std::string(message_id), occurrences[i]});
+      for (auto it = mlo; it != mhi; ++it) replay_one(it->second, i);
     }
   } else {
+    const auto fails_attempt = [](fault_kind k) {
+      return k == fault_kind::fail || k == fault_kind::timeout || k == fault_kind::lost_ack;
+    };
+    int32_t* failed = nullptr;
+    if (failure_cap_ && site == fault_site::delivery) {
+      auto f = failures_.find(message_id);
+      if (f == failures_.end()) f = failures_.emplace(std::string(message_id), 0).first;
+      failed = &f->second;
+    }
     for (const auto& r : rules_) {
       if (site_of(r.kind) != site) continue;
       if (r.kind == fault_kind::reorder && !can_reorder) continue;
@@ -89,7 +115,15 @@ std::vector<fault> engine::decide(fault_site site, const std::vector<target>& ta
         const bool fires = r.probability ? rng_.chance(*r.probability)
                                          : std::ranges::binary_search(r.positions, positions[i]);
         if (!fires || taken(r.kind)) continue;
+        if (failed && fails_attempt(r.kind)) {
+          // At most one failing kind per attempt counts, and only under the cap.
+          if (*failed >= *failure_cap_ ||
+              std::ranges::any_of(out, [&](const fault& f) { return fails_attempt(f.kind); }))
+            continue;
+          ++*failed;
+        }
         out.push_back(make(r, targets[i], positions[i], message_id));
+        out.back().occurrence = occurrences[i];
       }
     }
   }

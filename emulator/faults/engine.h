@@ -13,7 +13,15 @@
 //
 // Replay: an engine built with replay() injects exactly the faults of a saved
 // schedule, matched by (site, target, position), and nothing else; rules are
-// ignored. Its realised schedule is those faults as they recur.
+// ignored. Its realised schedule is those faults as they recur. A fault with
+// an `occurrence` (recorded under track_messages()) is matched instead by
+// (site, target, message id, occurrence): removing other faults from a
+// schedule, as the harness's shrinker does, leaves it on the same message.
+//
+// Failure cap (set_failure_cap(n), live mode): at most n faults of the kinds
+// that fail an attempt (fail, timeout, lost_ack) per message id, so a plan
+// never sends a message to the DLQ by faults alone when n < max_attempts.
+// Capped draws still happen, so the rest of the schedule does not shift.
 //
 // Single-threaded (the owner's strand). No I/O.
 
@@ -54,6 +62,10 @@ class engine {
   static engine replay(schedule s, core::clock& clk);
 
   core::result<void> set_rules(std::vector<rule> rules);
+  // Counts questions per message id (see fault::occurrence). Off by default:
+  // a long-running server would keep one counter per message.
+  void track_messages(bool on) { track_messages_ = on; }
+  void set_failure_cap(std::optional<int32_t> n) { failure_cap_ = n; }
   const std::vector<rule>& rules() const { return rules_; }
   bool replaying() const { return replaying_; }
   uint64_t seed() const { return rng_.seed(); }
@@ -71,6 +83,7 @@ class engine {
 
  private:
   using slot = std::tuple<fault_site, target_type, std::string, int64_t>;
+  using message_slot = std::tuple<fault_site, target_type, std::string, std::string, int64_t>;
 
   std::vector<fault> decide(fault_site site, const std::vector<target>& targets, std::string_view message_id,
                             bool can_reorder);
@@ -82,6 +95,11 @@ class engine {
   std::vector<rule> rules_;
   std::map<std::tuple<fault_site, target_type, std::string>, int64_t, std::less<>> counters_;
   std::multimap<slot, fault> recorded_;  // replay mode
+  std::multimap<message_slot, fault> recorded_by_message_;  // replay mode, tracked faults
+  bool track_messages_ = false;
+  std::optional<int32_t> failure_cap_;
+  std::map<std::tuple<fault_site, target_type, std::string, std::string>, int64_t, std::less<>> occurrences_;
+  std::map<std::string, int32_t, std::less<>> failures_;  // per message id, under the cap
   schedule realised_;
 };
 
