@@ -41,6 +41,10 @@ struct app_options {
   delivery::idempotency_store* idempotency = nullptr;
   // The fault engine behind /faults; null answers 404.
   faults::engine* faults = nullptr;
+  // Kafka's auto.create.topics.enable: a REST-proxy produce to an unknown
+  // topic creates it (auto_create_partitions partitions) instead of a 404.
+  bool auto_create_topics = false;
+  int32_t auto_create_partitions = 1;
 };
 
 class app {
