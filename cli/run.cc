@@ -21,6 +21,7 @@ int run(int argc, char** argv, io streams) {
   add_schema(app, streams, exit_code);
   add_topic_clients(app, streams, exit_code);
   add_queue_clients(app, streams, exit_code);
+  add_test(app, streams, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
