@@ -202,7 +202,6 @@ class subscription {
   struct active {
     item it;
     lane_key lane;
-    std::vector<core::header> headers;
   };
 
   static lane_key key_of(const message& m) { return {m.kind, m.source, m.partition}; }

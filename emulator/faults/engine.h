@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "emulator/core/clock.h"
@@ -42,16 +43,24 @@
 namespace eventfabric::faults {
 
 // What a delivery (or commit) concerns. Empty names are not applicable.
+// Views: the strings must outlive the decide_*() call (the engine copies what
+// it keeps).
 struct delivery_point {
-  std::string topic;
-  std::string queue;
-  std::string subscription;
-  std::string consumer;
-  std::string message_id;
-  std::optional<std::string> key;  // partition key, informational
+  std::string_view topic;
+  std::string_view queue;
+  std::string_view subscription;
+  std::string_view consumer;
+  std::string_view message_id;
+  std::optional<std::string_view> key;  // partition key, informational
   // False when a reorder cannot apply (e.g. a retry): reorder rules are skipped
   // without drawing, and recorded reorders are not replayed here.
   bool can_reorder = true;
+};
+
+// A target by reference (the engine's questions; see delivery_point).
+struct target_view {
+  target_type type;
+  std::string_view name;
 };
 
 class engine {
@@ -85,21 +94,35 @@ class engine {
   using slot = std::tuple<fault_site, target_type, std::string, int64_t>;
   using message_slot = std::tuple<fault_site, target_type, std::string, std::string, int64_t>;
 
-  std::vector<fault> decide(fault_site site, const std::vector<target>& targets, std::string_view message_id,
+  std::vector<fault> decide(fault_site site, const target_view* targets, std::size_t n, std::string_view message_id,
                             bool can_reorder);
-  fault make(const rule& r, const target& t, int64_t position, std::string_view message_id);
+  fault make(const rule& r, const target_view& t, int64_t position, std::string_view message_id);
 
   core::clock* clk_;
   core::random rng_;
   bool replaying_ = false;
   std::vector<rule> rules_;
-  std::map<std::tuple<fault_site, target_type, std::string>, int64_t, std::less<>> counters_;
-  std::multimap<slot, fault> recorded_;  // replay mode
-  std::multimap<message_slot, fault> recorded_by_message_;  // replay mode, tracked faults
+  struct counter {
+    int64_t count = 0;
+    uint32_t id = 0;  // a small number for (site, target), used per message
+  };
+  struct per_message {
+    std::vector<std::pair<uint32_t, int64_t>> occurrences;  // (counter id, questions so far)
+    int32_t failures = 0;                                   // failing faults, under the cap
+  };
+  struct string_hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  counter& counter_for(fault_site site, const target_view& t);
+  per_message& message_state(std::string_view message_id);
+
+  std::map<std::tuple<fault_site, target_type, std::string>, counter, std::less<>> counters_;
+  std::multimap<slot, fault, std::less<>> recorded_;  // replay mode
+  std::multimap<message_slot, fault, std::less<>> recorded_by_message_;  // replay mode, tracked faults
   bool track_messages_ = false;
   std::optional<int32_t> failure_cap_;
-  std::map<std::tuple<fault_site, target_type, std::string, std::string>, int64_t, std::less<>> occurrences_;
-  std::map<std::string, int32_t, std::less<>> failures_;  // per message id, under the cap
+  std::unordered_map<std::string, per_message, string_hash, std::equal_to<>> messages_;  // tracking or cap
   schedule realised_;
 };
 

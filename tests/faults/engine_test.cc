@@ -35,8 +35,9 @@ schedule run(engine& e, core::manual_clock& clk, int n = 200) {
       p.topic = i % 2 ? "a.b.c.v1" : "d.e.f.v1";
     p.subscription = "s";
     p.consumer = "c";
-    p.message_id = "m" + std::to_string(i);
-    p.key = "k" + std::to_string(i % 5);
+    const std::string id = "m" + std::to_string(i), key = "k" + std::to_string(i % 5);  // outlive the question
+    p.message_id = id;
+    p.key = key;
     p.can_reorder = i % 7 != 0;
     e.decide_delivery(p);
     if (i % 4 == 0) e.decide_produce(target_type::topic, "a.b.c.v1", p.message_id);
@@ -104,7 +105,8 @@ TEST(FaultEngine, PositionsCountPerTargetAndSite) {
   for (int i = 1; i <= 6; ++i) {
     delivery_point other{.topic = "u", .message_id = "x"};
     EXPECT_TRUE(e.decide_delivery(other).empty());  // other topic: own counter, no rule
-    delivery_point p{.topic = "t", .message_id = "m" + std::to_string(i)};
+    const std::string id = "m" + std::to_string(i);
+    delivery_point p{.topic = "t", .message_id = id};
     if (!e.decide_delivery(p).empty()) fired.push_back(i);
   }
   EXPECT_EQ(fired, (std::vector<int>{2, 4}));
@@ -209,7 +211,8 @@ schedule ask_per_message(engine& e, int messages, int attempts, int skip_message
       if (i == skip_message) continue;
       delivery_point p;
       p.subscription = "s";
-      p.message_id = "m" + std::to_string(i);
+      const std::string id = "m" + std::to_string(i);
+      p.message_id = id;
       e.decide_delivery(p);
     }
   }
