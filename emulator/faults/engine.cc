@@ -19,6 +19,7 @@ engine engine::replay(schedule s, core::clock& clk) {
   engine e(0, clk);
   e.replaying_ = true;
   for (auto& f : s) {
+    e.site_active_[static_cast<int>(site_of(f.kind))] = true;
     if (f.occurrence > 0) {
       e.track_messages_ = true;
       e.recorded_by_message_.emplace(message_slot{site_of(f.kind), f.tgt.type, f.tgt.name, f.message_id, f.occurrence},
@@ -53,6 +54,8 @@ core::result<void> engine::set_rules(std::vector<rule> rules) {
     }
   }
   rules_ = std::move(rules);
+  for (auto& a : site_active_) a = false;
+  for (const auto& r : rules_) site_active_[static_cast<int>(site_of(r.kind))] = true;
   return {};
 }
 
@@ -85,9 +88,10 @@ std::vector<fault> engine::decide(fault_site site, const target_view* targets, s
     ids[i] = c.id;
   }
   per_message* pm = nullptr;
-  if ((track_messages_ || (failure_cap_ && site == fault_site::delivery)) && !message_id.empty())
+  if (site_active_[static_cast<int>(site)] && (track_messages_ || (failure_cap_ && site == fault_site::delivery)) &&
+      !message_id.empty())
     pm = &message_state(message_id);
-  if (track_messages_ && pm) {
+  if (track_messages_ && pm) {  // (pm is null when the site cannot yield faults)
     for (std::size_t i = 0; i < n; ++i) {
       auto it = std::ranges::find(pm->occurrences, ids[i], &std::pair<uint32_t, int64_t>::first);
       if (it == pm->occurrences.end()) it = pm->occurrences.insert(pm->occurrences.end(), {ids[i], 0});

@@ -121,6 +121,10 @@ class engine {
   std::multimap<slot, fault, std::less<>> recorded_;  // replay mode
   std::multimap<message_slot, fault, std::less<>> recorded_by_message_;  // replay mode, tracked faults
   bool track_messages_ = false;
+  // Whether a site can yield faults at all (live: a rule of that site; replay:
+  // a recorded fault). Per-message counting is skipped at the other sites:
+  // their occurrences could never be replayed.
+  bool site_active_[3] = {false, false, false};
   std::optional<int32_t> failure_cap_;
   std::unordered_map<std::string, per_message, string_hash, std::equal_to<>> messages_;  // tracking or cap
   schedule realised_;
