@@ -14,6 +14,7 @@
 #include "emulator/core/broker.h"
 #include "emulator/delivery/idempotency_store.h"
 #include "emulator/faults/engine.h"
+#include "emulator/push/manager.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/server/config.h"
@@ -143,6 +144,8 @@ int serve(const serve_options& o, io streams) {
   delivery::idempotency_store idempotency(b.clk(), st.get());
   b.attach(idempotency);
   faults::engine fault_engine(o.seed, b.clk());
+  push::manager subscriptions(b, st.get(), &fault_engine, o.seed);
+  b.attach(subscriptions);
   if (auto ok = b.recover(); !ok) {
     streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
     return 2;
@@ -177,6 +180,7 @@ int serve(const serve_options& o, io streams) {
   aopts.registry = &reg;
   aopts.idempotency = &idempotency;
   aopts.faults = &fault_engine;
+  aopts.subscriptions = &subscriptions;
   server::app a(b, aopts);
   server::http_server srv(a, sopts);
   if (auto ok = srv.listen(); !ok) {

@@ -90,7 +90,7 @@ void metrics::observe(std::string_view name, const labels& l, double seconds) {
   h.sum += seconds;
 }
 
-std::string metrics::render(core::broker& b) const {
+std::string metrics::render(core::broker& b, push::manager* subs) const {
   std::string out;
   for (const auto& [name, series_map] : counters_) {
     out += "# TYPE " + name + " counter\n";
@@ -109,6 +109,7 @@ std::string metrics::render(core::broker& b) const {
     }
   }
   broker_gauges(b, out);
+  if (subs) push_gauges(*subs, out);
   return out;
 }
 
