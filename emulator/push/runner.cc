@@ -21,10 +21,11 @@ namespace {
 constexpr int64_t kPollMs = 200;  // upper bound on a wait: new data is also signalled by wake()
 
 struct connection {
-  explicit connection(asio::io_context& io) : stream(io) {}
-  beast::tcp_stream stream;
+  explicit connection(asio::io_context& io) : socket(io) {}
+  tcp::socket socket;
   beast::flat_buffer buffer;
   bool open = false;
+  bool timed_out = false;  // the attempt's deadline closed it
 };
 
 bool peer_closed(const beast::error_code& ec) {
@@ -50,17 +51,21 @@ struct runner::impl : std::enable_shared_from_this<impl> {
   url_parts url;
   std::string host_header;
   std::optional<tcp::resolver::results_type> endpoints;
-  std::vector<std::unique_ptr<connection>> idle;
+  std::vector<std::shared_ptr<connection>> idle;
   std::set<connection*> busy;
   uint64_t epoch = 0;  // bumped when connections are dropped (crash): older ones are not pooled
   bool stopped = false;
+  int64_t sleeping_until = 0;  // clock ms the loop sleeps until
 
-  void wake() { timer.cancel(); }
+  void wake() {
+    sleeping_until = 0;
+    timer.cancel();
+  }
 
   void drop_connections() {
     ++epoch;
     beast::error_code ec;
-    for (auto* c : busy) c->stream.socket().close(ec);
+    for (auto* c : busy) c->socket.close(ec);
     idle.clear();
   }
 
@@ -77,9 +82,11 @@ struct runner::impl : std::enable_shared_from_this<impl> {
       s.source_error.clear();
     }
     s.src->tick();
+    // Refill below half of read_ahead, in bulk (one fetch per partition
+    // rather than one per message).
     const std::size_t held = s.sub.waiting() + s.sub.in_flight();
     const auto limit = static_cast<std::size_t>(s.def.read_ahead);
-    if (held < limit) s.src->fill(s.sub, limit - held);
+    if (held * 2 <= limit || held == 0) s.src->fill(s.sub, limit - held);
     while (auto d = s.sub.next()) asio::co_spawn(io, attempt(shared_from_this(), std::move(*d)), asio::detached);
   }
 
@@ -88,7 +95,9 @@ struct runner::impl : std::enable_shared_from_this<impl> {
     while (!self->stopped && !s.stopped) {
       self->pump();
       int64_t wait = kPollMs;
-      if (auto due = s.sub.next_due()) wait = std::clamp<int64_t>(*due - self->b.clk().now_ms(), 1, kPollMs);
+      const int64_t now = self->b.clk().now_ms();
+      if (auto due = s.sub.next_due()) wait = std::clamp<int64_t>(*due - now, 1, kPollMs);
+      self->sleeping_until = now + wait;
       self->timer.expires_after(std::chrono::milliseconds(wait));
       beast::error_code ec;
       co_await self->timer.async_wait(asio::redirect_error(use_awaitable, ec));
@@ -115,7 +124,9 @@ struct runner::impl : std::enable_shared_from_this<impl> {
     // Start the lane's next message right here (no hop through the loop),
     // then let the loop recompute its wait (a retry may now be due sooner).
     self->pump();
-    self->wake();
+    // Wake the loop only when it sleeps past the next due attempt (a retry
+    // whose backoff ends sooner); a wake-up per message costs throughput.
+    if (auto due = s.sub.next_due(); due && *due < self->sleeping_until) self->wake();
   }
 
   http::request<http::string_body> make_request(const delivery::delivery& d) const {
@@ -130,56 +141,76 @@ struct runner::impl : std::enable_shared_from_this<impl> {
     return req;
   }
 
+  // One attempt's deadline: closes the connection when it passes (the
+  // pending operation then fails and the attempt reports a timeout).
+  // Cheaper than Beast's per-operation timers.
+  void arm(asio::steady_timer& deadline, const std::shared_ptr<connection>& c) {
+    deadline.expires_after(std::chrono::milliseconds(l->def.timeout_ms));
+    deadline.async_wait([weak = std::weak_ptr<connection>(c)](const beast::error_code& ec) {
+      if (ec) return;  // cancelled: the attempt finished in time
+      if (auto conn = weak.lock()) {
+        conn->timed_out = true;
+        beast::error_code ignored;
+        conn->socket.close(ignored);
+      }
+    });
+  }
+
+  delivery::outcome timed_out() const {
+    return delivery::outcome::timeout("no answer within " + std::to_string(l->def.timeout_ms) + " ms");
+  }
+
   awaitable<delivery::outcome> post(const delivery::delivery& d) {
     const auto req = make_request(d);
-    const auto timeout = std::chrono::milliseconds(l->def.timeout_ms);
-    const std::string limit = "no answer within " + std::to_string(l->def.timeout_ms) + " ms";
+    asio::steady_timer deadline(io);
     for (int pass = 0; pass < 2; ++pass) {
-      std::unique_ptr<connection> c;
-      const bool reused = !idle.empty();
+      std::shared_ptr<connection> c;
+      const bool reused = pass == 0 && !idle.empty();  // the retry always takes a fresh connection
       if (reused) {
         c = std::move(idle.back());
         idle.pop_back();
       } else {
-        c = std::make_unique<connection>(io);
+        c = std::make_shared<connection>(io);
       }
       connection* raw = c.get();
       const uint64_t my_epoch = epoch;
       busy.insert(raw);
+      arm(deadline, c);
       beast::error_code ec;
-      raw->stream.expires_after(timeout);
       if (!raw->open) {
         if (!endpoints) {
           auto found = co_await resolver.async_resolve(url.host, url.port, asio::redirect_error(use_awaitable, ec));
           if (!ec) endpoints = std::move(found);
         }
-        if (!ec) co_await raw->stream.async_connect(*endpoints, asio::redirect_error(use_awaitable, ec));
+        if (!ec) co_await asio::async_connect(raw->socket, *endpoints, asio::redirect_error(use_awaitable, ec));
         if (ec) {
           busy.erase(raw);
-          if (ec == beast::error::timeout) co_return delivery::outcome::timeout(limit);
+          if (raw->timed_out) co_return timed_out();
           co_return delivery::outcome::connection_error("cannot connect to " + l->def.url + ": " + ec.message());
         }
         raw->open = true;
-        raw->stream.socket().set_option(tcp::no_delay(true), ec);
+        raw->socket.set_option(tcp::no_delay(true), ec);
       }
-      co_await http::async_write(raw->stream, req, asio::redirect_error(use_awaitable, ec));
+      co_await http::async_write(raw->socket, req, asio::redirect_error(use_awaitable, ec));
       http::response<http::string_body> res;
-      if (!ec) co_await http::async_read(raw->stream, raw->buffer, res, asio::redirect_error(use_awaitable, ec));
+      if (!ec) co_await http::async_read(raw->socket, raw->buffer, res, asio::redirect_error(use_awaitable, ec));
       busy.erase(raw);
       if (ec) {
         beast::error_code ignored;
-        raw->stream.socket().close(ignored);
-        if (reused && pass == 0 && peer_closed(ec) && my_epoch == epoch && !stopped) continue;  // stale keep-alive
-        if (ec == beast::error::timeout) co_return delivery::outcome::timeout(limit);
+        raw->socket.close(ignored);
+        if (raw->timed_out) co_return timed_out();
+        if (reused && pass == 0 && peer_closed(ec) && my_epoch == epoch && !stopped) {
+          continue;  // a stale keep-alive connection: once more on a fresh one
+        }
         co_return delivery::outcome::connection_error("the connection to " + l->def.url +
                                                       " failed before an answer: " + ec.message());
       }
-      if (res.keep_alive() && my_epoch == epoch && !stopped) {
-        raw->stream.expires_never();
+      deadline.cancel();
+      if (res.keep_alive() && !raw->timed_out && my_epoch == epoch && !stopped) {
         idle.push_back(std::move(c));
       } else {
         beast::error_code ignored;
-        raw->stream.socket().close(ignored);
+        raw->socket.close(ignored);
       }
       co_return delivery::outcome::from_status(static_cast<int>(res.result_int()), std::move(res.body()));
     }

@@ -1,5 +1,7 @@
 #include "emulator/push/source.h"
 
+#include "emulator/push/envelope_scan.h"
+
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -195,7 +197,15 @@ delivery::message message_from_body(delivery::source_kind kind, std::string sour
   delivery::message m;
   m.kind = kind;
   m.source = std::move(source);
-  const json j = json::parse(body, nullptr, false);
+  if (envelope_fields f; scan_envelope(body, f)) {
+    m.envelope_id = std::move(f.id);
+    m.type = std::move(f.type);
+    m.trace_id = std::move(f.trace_id);
+    m.key = std::move(f.partition_key);
+    m.body = std::move(body);
+    return m;
+  }
+  const json j = json::parse(body, nullptr, false);  // escapes, or not an object
   if (!j.is_discarded() && j.is_object()) {
     m.envelope_id = string_at(j, "id");
     m.type = string_at(j, "type");
