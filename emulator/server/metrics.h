@@ -42,8 +42,10 @@ class metrics {
     double sum = 0;
   };
   static std::string series(std::string_view name, const labels& l);
-  std::map<std::string, std::map<std::string, double>> counters_;       // name -> label set -> value
-  std::map<std::string, std::map<std::string, histogram>> histograms_;  // name -> label set -> histogram
+  // name -> label set -> value; transparent comparators so a hot path looks
+  // names up without building a string.
+  std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> counters_;
+  std::map<std::string, std::map<std::string, histogram, std::less<>>, std::less<>> histograms_;
 };
 
 // One completed push attempt of subscription `name` (push_metrics.cc):
