@@ -18,9 +18,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -31,16 +28,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench/bench_http.h"
 #include "emulator/core/broker.h"
 #include "emulator/faults/engine.h"
 #include "emulator/push/manager.h"
 #include "emulator/server/app.h"
-#include "emulator/server/http_server.h"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+namespace http = boost::beast::http;
 using clock_type = std::chrono::steady_clock;
 using namespace eventfabric;
 
@@ -64,60 +58,27 @@ std::string envelope(long i) {
 
 // ---- the trivial webhook: 200 to everything, counting arrivals ---------------
 struct webhook {
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  std::thread thread;
   std::mutex mu;
   std::condition_variable cv;
   long arrived = 0;
   std::map<std::string, clock_type::time_point> seen;  // X-Event-Id -> arrival (latency runs only)
   bool track = false;
   long notify_at = -1;
+  bench::bare_server server{[this](const http::request<http::string_body>& req) { on_request(req); }};
 
-  webhook() {
-    asio::co_spawn(io, accept(), asio::detached);
-    thread = std::thread([this] { io.run(); });
-  }
-  ~webhook() {
-    io.stop();
-    thread.join();
-  }
-  uint16_t port() const { return acceptor.local_endpoint().port(); }
-  asio::awaitable<void> accept() {
-    for (;;) {
-      beast::error_code ec;
-      auto s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      asio::co_spawn(io, session(std::move(s)), asio::detached);
+  uint16_t port() const { return server.port(); }
+  void on_request(const http::request<http::string_body>& req) {
+    bool wake = false;
+    {
+      std::lock_guard lock(mu);
+      ++arrived;
+      if (track) seen[std::string(req["X-Event-Id"])] = clock_type::now();
+      // Wake the waiting bench thread only when it has something to see:
+      // a wake-up per message would cost the push run a context switch the
+      // bare run does not pay.
+      wake = track || arrived == notify_at;
     }
-  }
-  asio::awaitable<void> session(tcp::socket s) {
-    beast::tcp_stream stream(std::move(s));
-    beast::flat_buffer buf;
-    for (;;) {
-      http::request<http::string_body> req;
-      beast::error_code ec;
-      co_await http::async_read(stream, buf, req, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      bool wake = false;
-      {
-        std::lock_guard lock(mu);
-        ++arrived;
-        if (track) seen[std::string(req["X-Event-Id"])] = clock_type::now();
-        // Wake the waiting bench thread only when it has something to see:
-        // a wake-up per message would cost the push run a context switch the
-        // bare run does not pay.
-        wake = track || arrived == notify_at;
-      }
-      if (wake) cv.notify_all();
-      http::response<http::string_body> res{http::status::ok, req.version()};
-      res.set(http::field::content_type, "application/json");
-      res.body() = "{}";
-      res.keep_alive(req.keep_alive());
-      res.prepare_payload();
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !req.keep_alive()) co_return;
-    }
+    if (wake) cv.notify_all();
   }
   void reset(bool tracking) {
     std::lock_guard lock(mu);
@@ -145,48 +106,19 @@ struct ef_server {
   faults::engine faults{1, broker.clk()};
   push::manager subs{broker, nullptr, &faults, 1};
   std::unique_ptr<server::app> app;
-  std::unique_ptr<server::http_server> srv;
-  std::thread thread;
+  std::unique_ptr<bench::served> srv;
   ef_server() {
     broker.attach(subs);
     (void)broker.recover();
     (void)broker.topics().create({kTopic, 1});
     app = std::make_unique<server::app>(broker, server::app_options{.faults = &faults, .subscriptions = &subs});
-    server::server_options so;
-    so.port = 0;
-    srv = std::make_unique<server::http_server>(*app, so);
-    (void)srv->listen();
-    thread = std::thread([this] { srv->run(false); });
-  }
-  ~ef_server() {
-    srv->stop();
-    thread.join();
+    srv = std::make_unique<bench::served>(*app);
   }
   uint16_t port() const { return srv->port(); }
 };
 
-struct client {
-  asio::io_context io;
-  beast::tcp_stream stream{io};
-  beast::flat_buffer buf;
-  explicit client(uint16_t port) {
-    stream.connect({asio::ip::make_address("127.0.0.1"), port});
-    stream.socket().set_option(tcp::no_delay(true));
-  }
-  int call(const std::string& method, const std::string& target, const std::string& body,
-           const std::string& type = "application/json") {
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) req.set(http::field::content_type, type);
-    req.body() = body;
-    req.keep_alive(true);
-    req.prepare_payload();
-    http::write(stream, req);
-    http::response<http::string_body> res;
-    http::read(stream, buf, res);
-    return static_cast<int>(res.result_int());
-  }
-};
+using bench::client;
+using bench::median;
 
 // CPU time of the whole process (every thread), in microseconds.
 double cpu_us() {
@@ -195,10 +127,6 @@ double cpu_us() {
   return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1e6 + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 double pct(std::vector<double> v, int p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, v.size() * static_cast<std::size_t>(p) / 100)];
