@@ -234,6 +234,32 @@ TEST_F(PushHttp, AWebhookThatNeverAnswersTimesOut) {
   EXPECT_EQ(q[0]["error"]["code"], "TIMEOUT");
 }
 
+TEST_F(PushHttp, DeliveryFaultsFromFaultsActOnPushAttempts) {
+  test_webhook hook([&](const webhook_request&) { return webhook_reply{200, "{}"}; });
+  make_topic();
+  // The first attempt fails before reaching the webhook; the second one is
+  // answered but a crash loses the answer and drops the connection; the
+  // third one is processed.
+  auto put = call("PUT", "/faults", R"({"seed":3,"rules":[{"kind":"fail","subscription":"faulty","positions":[1]},
+                                                        {"kind":"crash","subscription":"faulty","positions":[2]}]})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_TRUE(json::parse(put.body)["warnings"].empty()) << "a server with push subscriptions applies them";
+  produce("66666666-6666-4666-8666-666666666666");
+  subscribe(topic_subscription("faulty", hook.url()));
+  auto s = wait_for("/subscriptions/faulty", [](const json& j) { return j["stats"]["processed"] == 1; });
+  EXPECT_EQ(s["stats"]["injected"], 2);
+  EXPECT_EQ(s["stats"]["redelivered"], 1);
+  EXPECT_EQ(s["dlq"], 0);
+  const auto seen = hook.requests();
+  ASSERT_EQ(seen.size(), 2u) << "the failed attempt never reached the webhook";
+  EXPECT_EQ(seen[0].header("X-Delivery-Attempt"), "2");
+  EXPECT_EQ(hook.connections(), 2u) << "the crash dropped the first connection";
+  auto realised = json::parse(call("GET", "/faults/schedule").body);
+  ASSERT_EQ(realised.size(), 2u);
+  EXPECT_EQ(realised[0]["kind"], "fail");
+  EXPECT_EQ(realised[1]["kind"], "crash");
+}
+
 TEST_F(PushHttp, DefinitionsAreValidatedAndSurviveARestart) {
   test_webhook hook([&](const webhook_request&) { return webhook_reply{200, "{}"}; });
   make_topic();
