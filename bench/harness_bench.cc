@@ -6,33 +6,25 @@
 //    (default 20) of the contract example's fault plan against an in-process
 //    C++ handler; deliveries per second (goal >= 200,000).
 // 2. HTTP: the harness delivering M messages (default 2,000) x H faulty runs
-//    to a trivial keep-alive HTTP consumer in this process, against a bare
+//    to a trivial keep-alive HTTP consumer in this process (bench_http.h's bare server), against a bare
 //    keep-alive POST loop to the same consumer in the same run (goal >= 70%).
 // Each measurement runs K times (default 5), alternating, and the median is printed.
-#include <utility>
-#include <algorithm>
-#include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <unordered_set>
 #include <vector>
 
+#include "bench/bench_http.h"
 #include "emulator/harness/inprocess.h"
 #include "emulator/harness/inputs.h"
 #include "emulator/harness/run.h"
 #include "emulator/harness_http/client.h"
 #include "emulator/harness_http/http_consumer.h"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+using eventfabric::bench::median;
 using clock_type = std::chrono::steady_clock;
 using namespace eventfabric;
 
@@ -40,11 +32,6 @@ namespace {
 
 double seconds_since(clock_type::time_point t0) {
   return std::chrono::duration<double>(clock_type::now() - t0).count();
-}
-
-double median(std::vector<double> v) {
-  std::ranges::sort(v);
-  return v[v.size() / 2];
 }
 
 std::vector<delivery::message> fixture(int n) {
@@ -81,58 +68,6 @@ harness::contract bench_contract(const std::string& deliver, const std::string& 
   }
   return *c;
 }
-
-// ---- a trivial keep-alive consumer: counts distinct event ids ----------------
-struct trivial_consumer {
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  std::unordered_set<std::string> seen;
-  std::thread thread;
-
-  asio::awaitable<void> session(tcp::socket s) {
-    s.set_option(tcp::no_delay(true));
-    beast::tcp_stream stream(std::move(s));
-    beast::flat_buffer buf;
-    for (;;) {
-      http::request<http::string_body> req;
-      beast::error_code ec;
-      co_await http::async_read(stream, buf, req, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      http::response<http::string_body> res{http::status::ok, req.version()};
-      res.set(http::field::content_type, "application/json");
-      if (req.target() == "/state") {
-        res.body() = "{\"distinct\":" + std::to_string(seen.size()) + "}";
-      } else if (req.target() == "/reset") {
-        seen.clear();
-        res.body() = "{}";
-      } else {
-        seen.emplace(req["Idempotency-Key"]);
-        res.body() = "{}";
-      }
-      res.keep_alive(req.keep_alive());
-      res.prepare_payload();
-      co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !req.keep_alive()) co_return;
-    }
-  }
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      beast::error_code ec;
-      tcp::socket s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      asio::co_spawn(io, session(std::move(s)), asio::detached);
-    }
-  }
-  void start() {
-    asio::co_spawn(io, accept_loop(), asio::detached);
-    thread = std::thread([this] { io.run(); });
-  }
-  ~trivial_consumer() {
-    io.stop();
-    if (thread.joinable()) thread.join();
-  }
-  std::string base() const { return "http://127.0.0.1:" + std::to_string(acceptor.local_endpoint().port()); }
-};
 
 int arg(int argc, char** argv, const char* name, int def) {
   for (int i = 1; i + 1 < argc; ++i)
@@ -180,9 +115,9 @@ int main(int argc, char** argv) {
 
   // ---- 2. HTTP ----
   {
-    trivial_consumer tc;
-    tc.start();
-    const std::string base = tc.base();
+    // The consumer: answers 200 "{}" to deliveries, state and reset alike.
+    bench::bare_server consumer;
+    const std::string base = "http://127.0.0.1:" + std::to_string(consumer.port());
     const auto msgs = fixture(hn);
     const auto c = bench_contract(base + "/events", base + "/state", base + "/reset");
     harness_http::http_consumer_options ho;
