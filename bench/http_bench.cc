@@ -24,10 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "emulator/core/broker.h"
-#include "emulator/server/app.h"
-#include "emulator/server/http_server.h"
-#include "emulator/store/store.h"
+#include "bench/inproc_server.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -81,42 +78,9 @@ struct bare_server {
 };
 
 // ---- eventfabric in-process -------------------------------------------------
-struct ef_server {
-  std::filesystem::path dir;
-  std::unique_ptr<core::storage> store;
-  std::unique_ptr<core::broker> broker;
-  std::unique_ptr<server::app> app;
-  std::unique_ptr<server::http_server> srv;
-  std::thread thread;
-  explicit ef_server(bool persistent) {
-    if (persistent) {
-      dir = std::filesystem::temp_directory_path() / ("ef-bench-http-" + std::to_string(getpid()));
-      std::filesystem::remove_all(dir);
-      store::store_options o;
-      o.data_dir = dir;
-      store = std::move(*store::open_store(o));
-    }
-    broker = std::make_unique<core::broker>(core::broker_options{.clk = nullptr, .seed = 1, .store = store.get()});
-    (void)broker->recover();
-    (void)broker->topics().create({"bench.record.written.v1", 4});
-    (void)broker->sync();
-    app = std::make_unique<server::app>(*broker, server::app_options{});
-    server::server_options so;
-    so.port = 0;
-    srv = std::make_unique<server::http_server>(*app, so);
-    (void)srv->listen();
-    thread = std::thread([this] { srv->run(false); });
-  }
-  ~ef_server() {
-    srv->stop();
-    thread.join();
-    srv.reset();
-    app.reset();
-    broker.reset();
-    store.reset();
-    if (!dir.empty()) std::filesystem::remove_all(dir);
-  }
-  uint16_t port() const { return srv->port(); }
+struct ef_server : bench::inproc_server {
+  explicit ef_server(bool persistent)
+      : inproc_server(persistent, [](core::broker& b) { (void)b.topics().create({"bench.record.written.v1", 4}); }) {}
 };
 
 // ---- client -------------------------------------------------------------------
