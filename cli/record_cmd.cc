@@ -152,7 +152,7 @@ class session {
       gaps += static_cast<std::size_t>(start - cur.next);
       cur.next = start;
     }
-    for (const auto& rec : (*r)["records"]) {
+    for (auto& rec : (*r)["records"]) {
       cur.next = rec["offset"].get<int64_t>() + 1;
       write(rec_.topic_record(rec, cur.topic, cur.partition));
       any = true;
@@ -169,7 +169,7 @@ class session {
   bool poll(queue_cursor& q, bool& any) {
     auto held = peek(q.queue);
     if (!held) return false;
-    for (const auto& m : *held) {
+    for (auto& m : *held) {
       const uint64_t id = m["id"].get<uint64_t>();
       if (id <= q.after) continue;
       q.after = id;
