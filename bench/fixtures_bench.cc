@@ -19,7 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "bench/inproc_server.h"
+#include "bench/bench_http.h"
+#include "emulator/core/broker.h"
+#include "emulator/server/app.h"
+#include "emulator/server/http_server.h"
 #include "cli/commands.h"
 #include "cli/http.h"
 #include "emulator/fixtures/format.h"
@@ -28,6 +31,7 @@
 using namespace eventfabric;
 namespace fs = std::filesystem;
 using clock_type = std::chrono::steady_clock;
+using bench::median;
 
 namespace {
 
@@ -77,11 +81,6 @@ double seconds_of(const std::function<int()>& f) {
   return std::chrono::duration<double>(clock_type::now() - t0).count();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,8 +92,10 @@ int main(int argc, char** argv) {
     if (a == "--partitions") partitions = std::stoi(argv[i + 1]);
   }
   std::size_t bytes = 0;
-  bench::inproc_server srv(false, [&](core::broker& b) {
-    (void)b.topics().create({kTopic, partitions});
+  core::broker b(core::broker_options{.clk = nullptr, .seed = 1, .store = nullptr});
+  (void)b.recover();
+  (void)b.topics().create({kTopic, partitions});
+  {
     std::vector<core::produce_record> batch;
     for (int i = 0; i < messages; ++i) {
       core::produce_record pr;
@@ -105,7 +106,9 @@ int main(int argc, char** argv) {
       if (batch.size() == 1000) (void)b.topics().produce(kTopic, std::exchange(batch, {}));
     }
     if (!batch.empty()) (void)b.topics().produce(kTopic, std::move(batch));
-  });
+  }
+  server::app app(b, server::app_options{});
+  bench::served srv(app);
   const std::string url = "http://127.0.0.1:" + std::to_string(srv.port());
   const fs::path dir = fs::temp_directory_path() / ("ef-bench-fixtures-" + std::to_string(getpid()));
   fs::create_directories(dir);

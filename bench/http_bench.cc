@@ -24,7 +24,11 @@
 #include <thread>
 #include <vector>
 
-#include "bench/inproc_server.h"
+#include "bench/bench_http.h"
+#include "emulator/core/broker.h"
+#include "emulator/server/app.h"
+#include "emulator/server/http_server.h"
+#include "emulator/store/store.h"
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -32,77 +36,42 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 using namespace eventfabric;
+using bench::bare_server;
+using bench::client;
+using bench::median;
 
 namespace {
 
-// ---- the baseline: a bare Beast server answering 200 to everything ----------
-asio::awaitable<void> bare_session(tcp::socket s) {
-  beast::tcp_stream stream(std::move(s));
-  beast::flat_buffer buf;
-  for (;;) {
-    http::request<http::string_body> req;
-    beast::error_code ec;
-    co_await http::async_read(stream, buf, req, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    http::response<http::string_body> res{http::status::ok, req.version()};
-    res.set(http::field::content_type, "application/json");
-    res.body() = "{}";
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || !req.keep_alive()) co_return;
-  }
-}
-
-struct bare_server {
-  asio::io_context io;
-  tcp::acceptor acceptor{io, {asio::ip::make_address("127.0.0.1"), 0}};
-  std::thread thread;
-  bare_server() {
-    asio::co_spawn(io, accept(), asio::detached);
-    thread = std::thread([this] { io.run(); });
-  }
-  ~bare_server() {
-    io.stop();
-    thread.join();
-  }
-  asio::awaitable<void> accept() {
-    for (;;) {
-      beast::error_code ec;
-      auto s = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      asio::co_spawn(io, bare_session(std::move(s)), asio::detached);
-    }
-  }
-  uint16_t port() const { return acceptor.local_endpoint().port(); }
-};
-
 // ---- eventfabric in-process -------------------------------------------------
-struct ef_server : bench::inproc_server {
-  explicit ef_server(bool persistent)
-      : inproc_server(persistent, [](core::broker& b) { (void)b.topics().create({"bench.record.written.v1", 4}); }) {}
-};
-
-// ---- client -------------------------------------------------------------------
-struct client {
-  asio::io_context io;
-  beast::tcp_stream stream{io};
-  beast::flat_buffer buf;
-  explicit client(uint16_t port) { stream.connect({asio::ip::make_address("127.0.0.1"), port}); }
-  int call(const std::string& method, const std::string& target, const std::string& body, const std::string& type,
-           std::string* out = nullptr) {
-    http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-    req.set(http::field::host, "127.0.0.1");
-    if (!body.empty()) req.set(http::field::content_type, type);
-    req.body() = body;
-    req.keep_alive(true);
-    req.prepare_payload();
-    http::write(stream, req);
-    http::response<http::string_body> res;
-    http::read(stream, buf, res);
-    if (out) *out = std::move(res.body());
-    return static_cast<int>(res.result_int());
+struct ef_server {
+  std::filesystem::path dir;
+  std::unique_ptr<core::storage> store;
+  std::unique_ptr<core::broker> broker;
+  std::unique_ptr<server::app> app;
+  std::unique_ptr<bench::served> srv;
+  explicit ef_server(bool persistent) {
+    if (persistent) {
+      dir = std::filesystem::temp_directory_path() / ("ef-bench-http-" + std::to_string(getpid()));
+      std::filesystem::remove_all(dir);
+      store::store_options o;
+      o.data_dir = dir;
+      store = std::move(*store::open_store(o));
+    }
+    broker = std::make_unique<core::broker>(core::broker_options{.clk = nullptr, .seed = 1, .store = store.get()});
+    (void)broker->recover();
+    (void)broker->topics().create({"bench.record.written.v1", 4});
+    (void)broker->sync();
+    app = std::make_unique<server::app>(*broker, server::app_options{});
+    srv = std::make_unique<bench::served>(*app);
   }
+  ~ef_server() {
+    srv.reset();
+    app.reset();
+    broker.reset();
+    store.reset();
+    if (!dir.empty()) std::filesystem::remove_all(dir);
+  }
+  uint16_t port() const { return srv->port(); }
 };
 
 // Runs `threads` clients for `seconds`; returns completed requests per second.
@@ -128,10 +97,6 @@ double rate(uint16_t port, int threads, double seconds, const std::string& targe
   return static_cast<double>(done) / std::chrono::duration<double>(clock_type::now() - t0).count();
 }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 std::string record_batch(int n) {
   nlohmann::json records = nlohmann::json::array();

@@ -28,5 +28,7 @@ void add_envelope(CLI::App& app, io streams, int& exit_code);
 void add_store(CLI::App& app, io streams, int& exit_code);
 // schema validate | compat | check | register (schema_cmds.cc, schema_check.cc).
 void add_schema(CLI::App& app, io streams, int& exit_code);
+// test: the contract-test harness (test_cmd.cc).
+void add_test(CLI::App& app, io streams, int& exit_code);
 
 }  // namespace eventfabric::cli

@@ -22,6 +22,7 @@ int run(int argc, char** argv, io streams) {
   add_schema(app, streams, exit_code);
   add_topic_clients(app, streams, exit_code);
   add_queue_clients(app, streams, exit_code);
+  add_test(app, streams, exit_code);
   add_record(app, streams, exit_code);
   add_replay(app, streams, exit_code);
   add_fixtures(app, streams, exit_code);

@@ -14,6 +14,7 @@
 #include "emulator/core/broker.h"
 #include "emulator/delivery/idempotency_store.h"
 #include "emulator/faults/engine.h"
+#include "emulator/push/manager.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/server/config.h"
@@ -52,8 +53,8 @@ std::optional<std::string> read_file(const std::string& path) {
 // --config FILE: parses it and declares what it lists (staged; the caller
 // syncs). Returns the contracts folder it names, if any; nullopt after
 // printing the error.
-std::optional<std::string> apply_config_file(core::broker& b, faults::engine& fe, const std::string& path,
-                                             io streams) {
+std::optional<std::string> apply_config_file(core::broker& b, faults::engine& fe, push::manager& subs,
+                                             const std::string& path, io streams) {
   auto text = read_file(path);
   if (!text) {
     streams.err << "eventfabric serve: --config " << path << ": cannot read the file\n";
@@ -71,6 +72,14 @@ std::optional<std::string> apply_config_file(core::broker& b, faults::engine& fe
   }
   spdlog::info("--config {}: {} declared, {} already there with the same settings", path, applied->created,
                applied->unchanged);
+  if (!cfg->subscriptions.empty()) {
+    auto created = server::apply_subscriptions(subs, *cfg);
+    if (!created) {
+      streams.err << "eventfabric serve: --config " << path << ": " << created.error().message << "\n";
+      return std::nullopt;
+    }
+    spdlog::info("--config {}: {} subscriptions created, {} already there", path, created->created, created->unchanged);
+  }
   if (cfg->faults) {
     if (cfg->faults->seed) fe = faults::engine(*cfg->faults->seed, b.clk());
     if (auto ok = fe.set_rules(cfg->faults->rules); !ok) {
@@ -143,13 +152,15 @@ int serve(const serve_options& o, io streams) {
   delivery::idempotency_store idempotency(b.clk(), st.get());
   b.attach(idempotency);
   faults::engine fault_engine(o.seed, b.clk());
+  push::manager subscriptions(b, st.get(), &fault_engine, o.seed);
+  b.attach(subscriptions);
   if (auto ok = b.recover(); !ok) {
     streams.err << "eventfabric serve: cannot recover " << o.data_dir << ": " << ok.error().message << "\n";
     return 2;
   }
   std::string contracts = o.contracts;
   if (!o.config.empty()) {
-    auto from_config = apply_config_file(b, fault_engine, o.config, streams);
+    auto from_config = apply_config_file(b, fault_engine, subscriptions, o.config, streams);
     if (!from_config) return 2;  // nothing was committed
     if (contracts.empty())
       contracts = *from_config;
@@ -177,6 +188,7 @@ int serve(const serve_options& o, io streams) {
   aopts.registry = &reg;
   aopts.idempotency = &idempotency;
   aopts.faults = &fault_engine;
+  aopts.subscriptions = &subscriptions;
   server::app a(b, aopts);
   server::http_server srv(a, sopts);
   if (auto ok = srv.listen(); !ok) {
@@ -222,7 +234,7 @@ void add_serve(CLI::App& app, io streams, int& exit_code) {
   cmd->add_option("--contracts", o->contracts,
                   "Register every <type>.json schema of this folder at start (subject <type>-value)");
   cmd->add_option("--config", o->config,
-                  "JSON file declaring topics, exchanges, queues, bindings and the contracts folder at start "
+                  "JSON file declaring topics, exchanges, queues, bindings, subscriptions, fault rules and the contracts folder at start "
                   "(see examples/eventfabric.config.json); --contracts wins over its contracts folder")
       ->check(CLI::ExistingFile);
   cmd->callback([o, streams, &exit_code] { exit_code = serve(*o, streams); });

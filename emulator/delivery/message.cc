@@ -79,6 +79,7 @@ std::string traceparent(const message& m, int32_t attempt) {
 
 std::vector<core::header> protocol_headers(const message& m, int32_t attempt) {
   std::vector<core::header> h;
+  h.reserve(9);
   if (auto tp = traceparent(m, attempt); !tp.empty()) h.push_back({"traceparent", std::move(tp)});
   h.push_back({"X-Event-Id", m.envelope_id});
   h.push_back({"X-Event-Type", m.type});

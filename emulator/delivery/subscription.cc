@@ -78,7 +78,7 @@ faults::delivery_point subscription::point_of(const item& it, bool can_reorder) 
   p.subscription = opts_.name;
   p.consumer = opts_.consumer;
   p.message_id = it.msg.envelope_id;
-  p.key = it.msg.key;
+  if (it.msg.key) p.key = *it.msg.key;
   p.can_reorder = can_reorder;
   return p;
 }
@@ -111,7 +111,9 @@ std::optional<delivery> subscription::next() {
         }
       }
       if (!l.pending.empty() && l.pending.front().due_ms <= now &&
-          (!best_lane || l.pending.front().due_ms < best_due)) {
+          (!best_lane || l.pending.front().due_ms < best_due ||
+           (l.pending.front().due_ms == best_due && best_retry == head &&
+            l.pending.front().seq < best_lane->pending.front().seq))) {
         best_lane = &l, best_key = &k, best_retry = head, best_due = l.pending.front().due_ms;
       }
     }
@@ -186,7 +188,7 @@ std::optional<delivery> subscription::next() {
     d.id = next_delivery_++;
     d.msg = it.msg;
     d.attempt = it.attempts;
-    d.headers = headers;
+    d.headers = std::move(headers);
     d.duplicate = it.duplicate;
     d.restart_consumer = find_kind(to_apply, fault_kind::crash) != nullptr;
     d.faults = it.attempt_faults;
@@ -196,7 +198,8 @@ std::optional<delivery> subscription::next() {
       l.pending.push_front(std::move(copy));
     }
     l.busy = true;
-    in_flight_.emplace(d.id, active{std::move(it), k, std::move(headers)});
+    // The headers are not kept: they follow from the message and attempt (fail() rebuilds them).
+    in_flight_.emplace(d.id, active{std::move(it), k});
     return d;
   }
 }
@@ -249,7 +252,8 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
   if (find_kind(drawn, fault_kind::timeout) || find_kind(drawn, fault_kind::lost_ack)) {
     const outcome lost = outcome::timeout("fault injected: the consumer's answer was lost");
     error_context e{"FAULT_INJECTED", lost.body, "{}"};
-    return fail(l, a.lane, std::move(a.it), lost, std::move(e), true, std::move(a.headers));
+    auto headers = protocol_headers(a.it.msg, a.it.attempts);
+    return fail(l, a.lane, std::move(a.it), lost, std::move(e), true, std::move(headers));
   }
   if (o.kind == outcome_kind::processed) {
     if (faults_ && !faults_->decide_commit(point_of(a.it, false)).empty()) {
@@ -263,13 +267,14 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
     ++stats_.processed;
     return completion{verdict::processed};
   }
-  return fail(l, a.lane, std::move(a.it), o, error_from(o), false, std::move(a.headers));
+  auto headers = protocol_headers(a.it.msg, a.it.attempts);
+  return fail(l, a.lane, std::move(a.it), o, error_from(o), false, std::move(headers));
 }
 
 completion subscription::fail(lane& l, const lane_key& k, item it, const outcome& o, error_context e,
                               bool injected, std::vector<core::header> headers) {
   const int64_t now = clk_->now_ms();
-  ++it.failures;
+  if (!injected || opts_.count_injected_failures) ++it.failures;
   if (!injected && o.kind == outcome_kind::transient && o.cause != transient_cause::status) ++it.crashes;
   if (!injected && o.kind == outcome_kind::transient) {
     std::string signature = std::to_string(o.status) + " " + e.code;

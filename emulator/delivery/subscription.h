@@ -10,6 +10,8 @@
 //
 // Rules:
 //  - One attempt in flight per lane at a time; different lanes run in parallel.
+//    Among lanes whose heads are due at the same time, the message enqueued
+//    first goes first (a sequential caller sees source order across lanes).
 //  - Topic lanes in blocking mode (the default): a failed message stays at the
 //    head of its partition until it succeeds, is dead-lettered or quarantined,
 //    so per-key order holds. Non-blocking mode (and queues): a failed message
@@ -70,6 +72,10 @@ struct subscription_options {
   // poison pill instead of retrying on to the DLQ; 0 = never (the default,
   // so that max_attempts alone decides).
   int32_t quarantine_after_same_failures = 0;
+  // Whether attempts failed by an injected fault (fail, timeout, lost_ack)
+  // spend the retry budget. The harness turns this off so that faults alone
+  // never send a message to the DLQ: a difference is the consumer's doing.
+  bool count_injected_failures = true;
 };
 
 core::result<void> validate(const subscription_options& o);
@@ -196,7 +202,6 @@ class subscription {
   struct active {
     item it;
     lane_key lane;
-    std::vector<core::header> headers;
   };
 
   static lane_key key_of(const message& m) { return {m.kind, m.source, m.partition}; }

@@ -61,6 +61,10 @@ struct fault {
   std::string message_id; // the envelope id concerned (may be empty, e.g. commits)
   fault_params params;
   int64_t time_ms = 0;    // injected clock time
+  // With engine::track_messages(): the n-th question (1-based) of this site at
+  // this target about message_id, so a replay can match by message instead of
+  // by position (stable when other faults are removed, as when shrinking). 0: not tracked.
+  int64_t occurrence = 0;
   bool operator==(const fault&) const = default;
 };
 
@@ -69,6 +73,7 @@ using schedule = std::vector<fault>;
 // JSON list of faults, e.g.
 // [{"kind":"reorder","target":{"type":"topic","name":"a.b.c.v1"},"position":3,
 //   "message_id":"...","time_ms":1700000000000,"params":{"lag":2}}]
+// ("occurrence" appears when tracked.)
 std::string to_json(const schedule& s);
 // Errors (invalid_argument) name the JSON pointer of the bad value in details["pointer"].
 core::result<schedule> schedule_from_json(std::string_view text);

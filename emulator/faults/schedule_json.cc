@@ -15,6 +15,7 @@ json fault_json(const fault& f) {
             {"position", f.position},
             {"message_id", f.message_id},
             {"time_ms", f.time_ms}};
+  if (f.occurrence > 0) j["occurrence"] = f.occurrence;
   json params = json::object();
   if (f.kind == fault_kind::reorder) {
     params["lag"] = f.params.lag;
@@ -53,6 +54,10 @@ core::result<fault> parse_fault(const json& j, const std::string& at) {
     } else if (key == "message_id") {
       if (!v.is_string()) return core::fail_at(p, "message_id must be a string");
       f.message_id = v.get<std::string>();
+    } else if (key == "occurrence") {
+      if (!v.is_number_integer() || v.get<int64_t>() < 1)
+        return core::fail_at(p, "occurrence must be an integer >= 1");
+      f.occurrence = v.get<int64_t>();
     } else if (key == "time_ms") {
       if (!v.is_number_integer()) return core::fail_at(p, "time_ms must be an integer");
       f.time_ms = v.get<int64_t>();

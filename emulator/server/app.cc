@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "emulator/delivery/idempotency_store.h"
+#include "emulator/push/manager.h"
 #include "emulator/server/consumer_instances.h"
 #include "emulator/server/errors.h"
 #include "emulator/server/handlers.h"
@@ -22,7 +23,18 @@ app::app(core::broker& broker, app_options opts)
   add_registry_routes(*router_);
   add_idempotency_routes(*router_);
   add_fault_routes(*router_);
+  add_subscription_routes(*router_);
   consumers_->evict_orphans();
+  if (opts_.subscriptions)
+    opts_.subscriptions->set_on_verdict([this](const std::string& name, delivery::verdict v,
+                                               const delivery::outcome& o, double seconds) {
+      count_push(metrics_, name, v, o, seconds);
+    });
+}
+
+void app::data_arrived() {
+  if (on_data_) on_data_();
+  if (opts_.subscriptions) opts_.subscriptions->wake();
 }
 
 app::~app() = default;

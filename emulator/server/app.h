@@ -24,6 +24,9 @@ class idempotency_store;
 namespace eventfabric::faults {
 class engine;
 }
+namespace eventfabric::push {
+class manager;
+}
 
 namespace eventfabric::server {
 
@@ -41,6 +44,14 @@ struct app_options {
   delivery::idempotency_store* idempotency = nullptr;
   // The fault engine behind /faults; null answers 404.
   faults::engine* faults = nullptr;
+  // The push subscriptions behind /subscriptions (attach the manager to the
+  // broker so definitions persist; the HTTP server starts and stops its
+  // runners); null answers 404.
+  push::manager* subscriptions = nullptr;
+  // Kafka's auto.create.topics.enable: a REST-proxy produce to an unknown
+  // topic creates it (auto_create_partitions partitions) instead of a 404.
+  bool auto_create_topics = false;
+  int32_t auto_create_partitions = 1;
 };
 
 class app {
@@ -62,11 +73,10 @@ class app {
   // REST-proxy consumer instances and purges expired idempotency keys.
   void expire();
   const app_options& options() const { return opts_; }
-  // Called when records or messages were added, to wake long polls.
+  // Called when records or messages were added, to wake long polls and push
+  // subscriptions.
   void set_on_data(std::function<void()> fn) { on_data_ = std::move(fn); }
-  void data_arrived() {
-    if (on_data_) on_data_();
-  }
+  void data_arrived();
 
  private:
   core::broker& broker_;

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/queue.h"
+#include "emulator/push/manager.h"
 #include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 
@@ -71,16 +72,6 @@ core::result<void> section(const json& doc, std::string_view key, std::span<cons
   return {};
 }
 
-// Delivery-engine keys: refused unless empty, so nothing is silently ignored.
-core::result<void> unsupported(const json& doc, std::string_view key, std::string_view what) {
-  auto it = doc.find(key);
-  if (it == doc.end() || it->is_null() || ((it->is_array() || it->is_object()) && it->empty())) return {};
-  auto e = core::fail_at("/" + std::string(key), "\"" + std::string(key) + "\" (" + std::string(what) +
-                                           ") is not supported yet by this build; remove the key or leave it empty");
-  e.error().details.emplace_back("unsupported", std::string(key));
-  return e;
-}
-
 std::string topic_text(const core::topic_config& c) {
   return "partitions " + std::to_string(c.partitions) + ", retention_ms " + std::to_string(c.retention_ms) +
          ", retention_records " + std::to_string(c.retention_records) + ", cleanup_policy " +
@@ -129,8 +120,6 @@ core::result<startup_config> parse_config(std::string_view text, const std::file
   }
   if (!doc.is_object()) return core::fail_at("", "the configuration must be a JSON object");
   if (auto ok = check_keys(doc, "", {}, kTopLevel); !ok) return std::unexpected(ok.error());
-  if (auto ok = unsupported(doc, "subscriptions", "push subscriptions, part of the delivery engine"); !ok)
-    return std::unexpected(ok.error());
 
   startup_config c;
   if (auto it = doc.find("faults"); it != doc.end() && !it->is_null() && !(it->is_array() && it->empty()) &&
@@ -160,7 +149,37 @@ core::result<startup_config> parse_config(std::string_view text, const std::file
   if (auto ok = section(doc, "queues", queue_fields(), true, queue, c.queues); !ok) return std::unexpected(ok.error());
   if (auto ok = section(doc, "bindings", binding_fields(), false, binding, c.bindings); !ok)
     return std::unexpected(ok.error());
+  if (auto it = doc.find("subscriptions"); it != doc.end() && !it->is_null()) {
+    if (!it->is_array()) return core::fail_at("/subscriptions", "subscriptions must be an array of objects");
+    std::map<std::string, std::string> seen;
+    for (std::size_t i = 0; i < it->size(); ++i) {
+      const std::string item = "/subscriptions/" + std::to_string(i);
+      if (!(*it)[i].is_object()) return core::fail_at(item, "must be an object");
+      auto d = push::parse_definition((*it)[i].dump());
+      if (!d) return at_field(d.error(), item);
+      if (auto ok = once(seen, "subscription", d->name, item); !ok) return std::unexpected(ok.error());
+      c.subscriptions.push_back(std::move(*d));
+    }
+  }
   return c;
+}
+
+core::result<apply_summary> apply_subscriptions(push::manager& m, const startup_config& c) {
+  for (std::size_t i = 0; i < c.subscriptions.size(); ++i) {
+    const auto& d = c.subscriptions[i];
+    if (const auto* have = m.find(d.name); have && !(have->def == d))
+      return core::fail_at("/subscriptions/" + std::to_string(i),
+                           "subscription \"" + d.name + "\" already exists with " + push::to_json(have->def) +
+                               "; delete it (DELETE /subscriptions/" + d.name + ") or use the same definition",
+                           core::errc::already_exists);
+  }
+  apply_summary sum;
+  for (std::size_t i = 0; i < c.subscriptions.size(); ++i) {
+    auto created = m.create(c.subscriptions[i]);
+    if (!created) return at_field(created.error(), "/subscriptions/" + std::to_string(i));
+    ++(*created ? sum.created : sum.unchanged);
+  }
+  return sum;
 }
 
 core::result<apply_summary> apply_config(core::broker& b, const startup_config& c) {

@@ -14,8 +14,9 @@
 //
 // "faults" takes the body of PUT /faults ({"seed": N, "rules": [...]} or a
 // bare array of rules; emulator/faults/README.md). "$comment" is allowed in
-// every object and ignored. "subscriptions" (push delivery) is not served by
-// this build yet: a non-empty one is refused, never ignored.
+// every object and ignored. "subscriptions" takes the bodies of
+// POST /subscriptions (emulator/push/definition.h), created after the
+// topics and queues they read.
 
 #include <cstddef>
 #include <filesystem>
@@ -27,6 +28,11 @@
 #include "emulator/core/broker.h"
 #include "emulator/core/error.h"
 #include "emulator/faults/rule.h"
+#include "emulator/push/definition.h"
+
+namespace eventfabric::push {
+class manager;
+}
 
 namespace eventfabric::server {
 
@@ -39,14 +45,15 @@ struct startup_config {
   std::optional<std::filesystem::path> contracts;
   // Fault rules to start with (the serve command hands them to its engine).
   std::optional<faults::fault_config> faults;
+  // Push subscriptions to create (apply_subscriptions).
+  std::vector<push::definition> subscriptions;
 };
 
 // Parses and type-checks a document. Errors are errc::invalid_argument whose
 // message starts with the JSON pointer of the offending value (details
 // {"pointer": ..}): an unknown key names the key, a wrong type or range names
-// the field; a bad fault rule names its pointer under /faults. A non-empty
-// "subscriptions" is refused as not supported yet by this build (details
-// {"unsupported": "subscriptions"}).
+// the field; a bad fault rule names its pointer under /faults, a bad
+// subscription its field under /subscriptions/N.
 core::result<startup_config> parse_config(std::string_view text, const std::filesystem::path& base_dir = {});
 
 struct apply_summary {
@@ -61,5 +68,12 @@ struct apply_summary {
 // duplicates, bindings to undeclared exchanges or queues) before anything
 // changes. Writes are staged; the caller commits them with broker::sync().
 core::result<apply_summary> apply_config(core::broker& b, const startup_config& c);
+
+// Creates the subscriptions after apply_config() declared their sources: an
+// identical one already there (a restart) is left alone; one with another
+// definition is errc::already_exists naming the pointer, checked before any
+// is created; a missing source is not_found naming /subscriptions/N/topic or
+// /queue. Writes are staged; the caller commits them with broker::sync().
+core::result<apply_summary> apply_subscriptions(push::manager& m, const startup_config& c);
 
 }  // namespace eventfabric::server

@@ -3,10 +3,10 @@
 // GET|PUT|DELETE /faults/schedule for the realised schedule (PUT replays a
 // saved one exactly). Rule and schedule formats: emulator/faults/README.md.
 //
-// In this server, produce_error rules on topics act on the REST-proxy produce
-// routes. The other kinds act where the delivery engine runs them (the
-// harness, and push subscriptions once they are served); PUT answers them
-// with a warning so nobody mistakes an accepted rule for an active one.
+// In this server, produce_error rules on topics and queues act on the produce
+// and publish routes; the delivery kinds act on push subscriptions
+// (emulator/push) when the server has them. PUT answers any other rule with a
+// warning so nobody mistakes an accepted rule for an active one.
 #include <nlohmann/json.hpp>
 
 #include "emulator/faults/engine.h"
@@ -37,8 +37,10 @@ json rules_body(const faults::engine& e) {
   return j;
 }
 
-bool served_here(const faults::rule& r) {
-  return r.kind == faults::fault_kind::produce_error && r.on == faults::target_type::topic;
+bool served_here(const faults::rule& r, bool push) {
+  if (r.kind == faults::fault_kind::produce_error)
+    return r.on == faults::target_type::topic || r.on == faults::target_type::queue;
+  return push;
 }
 
 }  // namespace
@@ -81,11 +83,11 @@ void add_fault_routes(router& r) {
     json body = rules_body(*e);
     json warnings = json::array();
     for (std::size_t i = 0; i < e->rules().size(); ++i)
-      if (!served_here(e->rules()[i]))
+      if (!served_here(e->rules()[i], a.options().subscriptions != nullptr))
         warnings.push_back("rule " + std::to_string(i) + " (" + std::string(faults::kind_name(e->rules()[i].kind)) +
                            " on " + std::string(faults::target_type_name(e->rules()[i].on)) +
-                           ") applies where the delivery engine runs (the harness); this server applies "
-                           "produce_error on topics only");
+                           ") applies where the delivery engine runs (the harness, push subscriptions); this server "
+                           "has no push subscriptions, or the kind does not act on that target");
     body["warnings"] = warnings;
     return json_response(200, body);
   });

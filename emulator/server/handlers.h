@@ -12,5 +12,6 @@ void add_queue_routes(router& r);     // queues, exchanges, bindings, publish/re
 void add_registry_routes(router& r);  // Confluent Schema Registry API (schemaType JSON)
 void add_idempotency_routes(router& r);  // the platform's idempotency key store
 void add_fault_routes(router& r);        // seeded fault rules and the realised schedule
+void add_subscription_routes(router& r);  // push subscriptions, their DLQ and quarantine
 
 }  // namespace eventfabric::server

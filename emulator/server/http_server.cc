@@ -7,6 +7,7 @@
 #include <memory>
 #include <set>
 
+#include "emulator/push/manager.h"
 #include "emulator/server/app.h"
 #include "emulator/server/errors.h"
 #include "emulator/server/wire.h"
@@ -60,6 +61,10 @@ constexpr std::size_t kFramesPerBatch = 256;
 struct http_server::impl {
   impl(app& a, server_options o) : app_(a), opts(std::move(o)), acceptor(io), data(io), flushed(io) {
     app_.set_on_data([this] { data.notify_all(); });
+  }
+  // Push runners hold sockets and timers of `io`: stop them while it lives.
+  ~impl() {
+    if (auto* subs = app_.options().subscriptions) subs->stop();
   }
 
   app& app_;
@@ -309,6 +314,9 @@ struct http_server::impl {
     beast::error_code ec;
     acceptor.close(ec);
     for (auto* s : idle) s->socket().cancel(ec);
+    // Push subscriptions stop first: in-flight attempts are dropped (redelivered
+    // after a restart), groups left and queue consumers cancelled, then committed.
+    if (auto* subs = app_.options().subscriptions) subs->stop();
     data.notify_all();
     const auto deadline = std::chrono::steady_clock::now() + opts.drain_timeout;
     asio::steady_timer timer(io);
@@ -354,6 +362,7 @@ void http_server::run(bool handle_signals) {
   }
   asio::co_spawn(i.io, i.accept_loop(), asio::detached);
   asio::co_spawn(i.io, i.ticker(), asio::detached);
+  if (auto* subs = i.app_.options().subscriptions) subs->start(i.io);
   i.io.run();
 }
 

@@ -72,17 +72,24 @@ std::string metrics::series(std::string_view name, const labels& l) {
   return label_text(l);
 }
 
-void metrics::count(std::string_view name, const labels& l, double by) { counters_[std::string(name)][series(name, l)] += by; }
+void metrics::count(std::string_view name, const labels& l, double by) {
+  auto it = counters_.find(name);
+  if (it == counters_.end()) it = counters_.emplace(std::string(name), std::map<std::string, double, std::less<>>{}).first;
+  it->second[series(name, l)] += by;
+}
 
 double metrics::counter_value(std::string_view name, const labels& l) const {
-  auto it = counters_.find(std::string(name));
+  auto it = counters_.find(name);
   if (it == counters_.end()) return 0;
   auto s = it->second.find(series(name, l));
   return s == it->second.end() ? 0 : s->second;
 }
 
 void metrics::observe(std::string_view name, const labels& l, double seconds) {
-  auto& h = histograms_[std::string(name)][series(name, l)];
+  auto it = histograms_.find(name);
+  if (it == histograms_.end())
+    it = histograms_.emplace(std::string(name), std::map<std::string, histogram, std::less<>>{}).first;
+  auto& h = it->second[series(name, l)];
   if (h.buckets.empty()) h.buckets.assign(std::size(kBuckets), 0);
   for (std::size_t i = 0; i < std::size(kBuckets); ++i)
     if (seconds <= kBuckets[i]) ++h.buckets[i];
@@ -90,7 +97,7 @@ void metrics::observe(std::string_view name, const labels& l, double seconds) {
   h.sum += seconds;
 }
 
-std::string metrics::render(core::broker& b) const {
+std::string metrics::render(core::broker& b, push::manager* subs) const {
   std::string out;
   for (const auto& [name, series_map] : counters_) {
     out += "# TYPE " + name + " counter\n";
@@ -109,6 +116,7 @@ std::string metrics::render(core::broker& b) const {
     }
   }
   broker_gauges(b, out);
+  if (subs) push_gauges(*subs, out);
   return out;
 }
 

@@ -13,6 +13,13 @@
 namespace eventfabric::core {
 class broker;
 }
+namespace eventfabric::delivery {
+enum class verdict : uint8_t;
+struct outcome;
+}
+namespace eventfabric::push {
+class manager;
+}
 
 namespace eventfabric::server {
 
@@ -24,8 +31,9 @@ class metrics {
   // Delivery latency etc., in seconds; fixed buckets from 0.5 ms to 10 s.
   void observe(std::string_view name, const labels& l, double seconds);
   double counter_value(std::string_view name, const labels& l) const;
-  // Everything in the text format, plus broker gauges.
-  std::string render(core::broker& b) const;
+  // Everything in the text format, plus broker gauges and, when `subs` is
+  // given, the push subscriptions' DLQ / quarantine / waiting gauges.
+  std::string render(core::broker& b, push::manager* subs = nullptr) const;
 
  private:
   struct histogram {
@@ -34,8 +42,18 @@ class metrics {
     double sum = 0;
   };
   static std::string series(std::string_view name, const labels& l);
-  std::map<std::string, std::map<std::string, double>> counters_;       // name -> label set -> value
-  std::map<std::string, std::map<std::string, histogram>> histograms_;  // name -> label set -> histogram
+  // name -> label set -> value; transparent comparators so a hot path looks
+  // names up without building a string.
+  std::map<std::string, std::map<std::string, double, std::less<>>, std::less<>> counters_;
+  std::map<std::string, std::map<std::string, histogram, std::less<>>, std::less<>> histograms_;
 };
+
+// One completed push attempt of subscription `name` (push_metrics.cc):
+// eventfabric_event_processed_total{consumer} on processed,
+// eventfabric_event_failed_total{consumer} on every failed attempt (retried,
+// dead-lettered or quarantined), and eventfabric_push_attempt_seconds{consumer}.
+void count_push(metrics& m, const std::string& name, delivery::verdict v, const delivery::outcome& o, double seconds);
+// The push gauges, appended to `out` (push_metrics.cc).
+void push_gauges(push::manager& subs, std::string& out);
 
 }  // namespace eventfabric::server

@@ -14,6 +14,7 @@
 #include "emulator/server/declare.h"
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
+#include "emulator/server/produce_faults.h"
 #include "emulator/server/router.h"
 
 namespace eventfabric::server {
@@ -123,7 +124,12 @@ outcome publish(app& a, const request& req, std::string exchange, std::string ro
   const bool to_exchange = !exchange.empty();
   auto pub = decode_publish(std::get<json>(body), std::move(exchange), std::move(routing_key), to_exchange);
   if (auto* err = std::get_if<response>(&pub)) return *err;
-  auto res = a.broker().queues().publish(std::get<core::publish_request>(pub));
+  const auto& preq = std::get<core::publish_request>(pub);
+  // produce_error: queue rules match the queue (default exchange) or the exchange name.
+  const auto injected =
+      produce_fault(a, faults::target_type::queue, to_exchange ? preq.exchange : preq.routing_key, preq.message_id);
+  if (injected && !injected->params.after_append) return produce_fault_response(*injected, false);
+  auto res = a.broker().queues().publish(preq);
   if (!res) {
     auto resp = error_response(res.error());
     resp.needs_sync = res.error().code == core::errc::rejected;  // it may have reached other queues
@@ -131,7 +137,7 @@ outcome publish(app& a, const request& req, std::string exchange, std::string ro
   }
   for (const auto& q : res->queues) a.metrics().count("eventfabric_published_total", {{"queue", q}});
   a.data_arrived();
-  auto resp = json_response(201, {{"queues", res->queues}});
+  auto resp = injected ? produce_fault_response(*injected, true) : json_response(201, {{"queues", res->queues}});
   resp.needs_sync = true;
   return resp;
 }

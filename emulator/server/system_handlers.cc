@@ -14,7 +14,7 @@ void add_system_routes(router& r) {
   r.add("GET", "/metrics", [](app& a, const request&, const path_params&) -> outcome {
     response resp;
     resp.content_type = "text/plain; version=0.0.4";
-    resp.body = a.metrics().render(a.broker());
+    resp.body = a.metrics().render(a.broker(), a.options().subscriptions);
     return resp;
   });
 }

@@ -108,6 +108,12 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
       if (auto i = v->find("id"); i != v->end() && i->is_string()) id = i->get<std::string>();
   const auto injected = produce_fault(a, faults::target_type::topic, topic, id);
   if (injected && !injected->params.after_append) return produce_fault_response(*injected, false);
+  if (a.options().auto_create_topics && !a.broker().topics().exists(topic)) {
+    core::topic_config cfg;
+    cfg.name = topic;
+    cfg.partitions = a.options().auto_create_partitions;
+    if (auto ok = a.broker().topics().create(cfg); !ok) return error_response(ok.error());
+  }
   auto produced = a.broker().topics().produce(topic, std::move(batch));
   if (!produced) return error_response(produced.error());
   json offsets = json::array();

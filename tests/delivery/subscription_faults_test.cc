@@ -69,6 +69,33 @@ TEST_F(FaultsTest, InjectedFailuresCanExhaustTheRetries) {
   EXPECT_EQ(dlq[0].crashes, 0);  // injected faults never count towards quarantine
 }
 
+TEST_F(FaultsTest, InjectedFailuresNeedNotSpendTheRetryBudget) {
+  // The harness's setting: faults alone never send a message to the DLQ.
+  opts.count_injected_failures = false;
+  fe.set_failure_cap(10);
+  with(R"([{"kind": "fail", "topic": "*", "probability": 0.9}, {"kind": "lost_ack", "topic": "*", "probability": 0.9}])");
+  sub->enqueue(topic_msg(0, 0, "k"));
+  sub->enqueue(topic_msg(0, 1, "k"));
+  auto log = drive(*sub, clk, testutil::always_ok);
+  EXPECT_EQ(log.processed.size(), 2u);
+  EXPECT_TRUE(sub->list(parking::dlq).empty());
+  EXPECT_GT(fe.realised().size(), 4u);  // more failures than max_attempts (4) in all
+}
+
+TEST_F(FaultsTest, HeadsDueTogetherGoInEnqueueOrderAcrossLanes) {
+  with("[]");
+  sub->enqueue(topic_msg(1, 0, "a"));
+  sub->enqueue(topic_msg(0, 0, "b"));
+  sub->enqueue(topic_msg(1, 1, "a"));
+  sub->enqueue(topic_msg(0, 1, "b"));
+  auto log = drive(*sub, clk, testutil::always_ok);
+  ASSERT_EQ(log.processed.size(), 4u);
+  EXPECT_EQ(log.processed[0].envelope_id, "evt-p1-o0");
+  EXPECT_EQ(log.processed[1].envelope_id, "evt-p0-o0");
+  EXPECT_EQ(log.processed[2].envelope_id, "evt-p1-o1");
+  EXPECT_EQ(log.processed[3].envelope_id, "evt-p0-o1");
+}
+
 TEST_F(FaultsTest, DuplicateDeliversTheSameEnvelopeIdTwice) {
   with(R"([{"kind": "duplicate", "topic": "a.b.created.v1", "positions": [1]}])");
   sub->enqueue(topic_msg(0, 0, "k"));

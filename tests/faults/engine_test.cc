@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "emulator/faults/engine.h"
@@ -34,8 +35,9 @@ schedule run(engine& e, core::manual_clock& clk, int n = 200) {
       p.topic = i % 2 ? "a.b.c.v1" : "d.e.f.v1";
     p.subscription = "s";
     p.consumer = "c";
-    p.message_id = "m" + std::to_string(i);
-    p.key = "k" + std::to_string(i % 5);
+    const std::string id = "m" + std::to_string(i), key = "k" + std::to_string(i % 5);  // outlive the question
+    p.message_id = id;
+    p.key = key;
     p.can_reorder = i % 7 != 0;
     e.decide_delivery(p);
     if (i % 4 == 0) e.decide_produce(target_type::topic, "a.b.c.v1", p.message_id);
@@ -103,7 +105,8 @@ TEST(FaultEngine, PositionsCountPerTargetAndSite) {
   for (int i = 1; i <= 6; ++i) {
     delivery_point other{.topic = "u", .message_id = "x"};
     EXPECT_TRUE(e.decide_delivery(other).empty());  // other topic: own counter, no rule
-    delivery_point p{.topic = "t", .message_id = "m" + std::to_string(i)};
+    const std::string id = "m" + std::to_string(i);
+    delivery_point p{.topic = "t", .message_id = id};
     if (!e.decide_delivery(p).empty()) fired.push_back(i);
   }
   EXPECT_EQ(fired, (std::vector<int>{2, 4}));
@@ -192,6 +195,87 @@ RC_GTEST_PROP(FaultEngineProperty, ProbabilityZeroNeverAndOneAlways, (uint64_t s
     auto fs = e.decide_delivery({.topic = "t"});
     RC_ASSERT(fs.size() == 1u);
     RC_ASSERT(fs[0].kind == fault_kind::delay);
+  }
+}
+
+}  // namespace
+}  // namespace eventfabric::faults
+
+namespace eventfabric::faults {
+namespace {
+
+// Asks about each message `attempts` times, as a delivery loop with retries would.
+schedule ask_per_message(engine& e, int messages, int attempts, int skip_message = -1) {
+  for (int a = 0; a < attempts; ++a) {
+    for (int i = 0; i < messages; ++i) {
+      if (i == skip_message) continue;
+      delivery_point p;
+      p.subscription = "s";
+      const std::string id = "m" + std::to_string(i);
+      p.message_id = id;
+      e.decide_delivery(p);
+    }
+  }
+  return e.realised();
+}
+
+TEST(FaultEngineTracking, TrackedFaultsCarryTheirOccurrence) {
+  core::manual_clock clk;
+  engine e(7, clk);
+  e.track_messages(true);
+  ASSERT_TRUE(e.set_rules({rule{.kind = fault_kind::fail, .on = target_type::subscription, .probability = 0.5}}));
+  const schedule s = ask_per_message(e, 10, 3);
+  ASSERT_FALSE(s.empty());
+  for (const auto& f : s) {
+    EXPECT_GE(f.occurrence, 1);
+    EXPECT_LE(f.occurrence, 3);
+  }
+  // The JSON round trip keeps the occurrence.
+  auto back = schedule_from_json(to_json(s));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, s);
+}
+
+TEST(FaultEngineTracking, ReplayByMessageSurvivesRemovedQuestions) {
+  core::manual_clock clk;
+  engine live(11, clk);
+  live.track_messages(true);
+  ASSERT_TRUE(live.set_rules({rule{.kind = fault_kind::duplicate, .on = target_type::subscription, .probability = 0.3}}));
+  const schedule s = ask_per_message(live, 20, 2);
+  ASSERT_GE(s.size(), 3u);
+
+  // Replaying while one message is never asked about shifts every position,
+  // yet each other message gets exactly its recorded faults.
+  const int skipped = 0;
+  engine replayed = engine::replay(s, clk);
+  const schedule r = ask_per_message(replayed, 20, 2, skipped);
+  schedule expected;
+  for (const auto& f : s)
+    if (f.message_id != "m0") expected.push_back(f);
+  ASSERT_EQ(r.size(), expected.size());
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    EXPECT_EQ(r[i].message_id, expected[i].message_id);
+    EXPECT_EQ(r[i].occurrence, expected[i].occurrence);
+    EXPECT_EQ(r[i].kind, expected[i].kind);
+  }
+}
+
+TEST(FaultEngineTracking, FailureCapBoundsFailingFaultsPerMessage) {
+  core::manual_clock clk;
+  engine e(3, clk);
+  e.set_failure_cap(2);
+  ASSERT_TRUE(e.set_rules({rule{.kind = fault_kind::fail, .on = target_type::subscription, .probability = 0.9},
+                           rule{.kind = fault_kind::lost_ack, .on = target_type::subscription, .probability = 0.9},
+                           rule{.kind = fault_kind::duplicate, .on = target_type::subscription, .probability = 0.9}}));
+  const schedule s = ask_per_message(e, 5, 10);
+  std::map<std::string, int> failing, duplicates;
+  for (const auto& f : s) {
+    if (f.kind == fault_kind::duplicate) ++duplicates[f.message_id];
+    else ++failing[f.message_id];
+  }
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(failing["m" + std::to_string(i)], 2) << i;  // p = 0.9 over 10 questions: capped at 2
+    EXPECT_GT(duplicates["m" + std::to_string(i)], 2) << i;  // other kinds are not capped
   }
 }
 

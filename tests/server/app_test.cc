@@ -65,6 +65,19 @@ TEST_F(AppTest, ProduceUsesEnvelopePartitionKeyAndNeedsSync) {
   EXPECT_EQ(j["offsets"][0]["offset"], 0);
 }
 
+TEST_F(AppTest, ProduceToAnUnknownTopicIs404UnlessAutoCreateIsOn) {
+  const std::string body = R"({"records":[{"value":{"a":1}}]})";
+  auto r = call("POST", "/topics/new.topic.here.v1", body, "application/vnd.kafka.json.v2+json");
+  EXPECT_EQ(r.status, 404) << r.body;
+
+  app autocreating{broker_, {.registry = &registry_, .auto_create_topics = true, .auto_create_partitions = 2}};
+  auto out = autocreating.handle(
+      testing::make_request("POST", "/topics/new.topic.here.v1", body, "application/vnd.kafka.json.v2+json"));
+  auto created = std::get<response>(out);
+  EXPECT_EQ(created.status, 200) << created.body;
+  EXPECT_EQ(broker_.topics().partition_count("new.topic.here.v1").value_or(0), 2);
+}
+
 TEST_F(AppTest, ProduceToExplicitPartition) {
   auto r = call("POST", "/topics/workflow.instance.started.v1/partitions/2", R"({"records":[{"value":{"a":1}},{"value":2}]})",
                 "application/vnd.kafka.json.v2+json");

@@ -1,5 +1,5 @@
 // serve --config: parsing (every section, unknown keys, wrong types named by
-// JSON pointer, refused delivery-engine keys) and applying (idempotent
+// JSON pointer, push subscriptions) and applying (idempotent
 // re-apply after a restart, conflicts, checks before changes), in memory.
 #include "emulator/server/config.h"
 
@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "emulator/core/clock.h"
+#include "emulator/push/manager.h"
 #include "emulator/store/memory_store.h"
 
 namespace eventfabric::server {
@@ -135,13 +136,73 @@ TEST_F(ConfigTest, WrongTypesAreNamedByJsonPointer) {
   EXPECT_FALSE(syntax.error().detail("position").empty());
 }
 
-TEST_F(ConfigTest, SubscriptionsAreRefusedNotIgnored) {
-  auto r = parse_config(R"({"subscriptions": [{"topic": "a.b.c.v1"}]})");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().detail("unsupported"), "subscriptions");
-  EXPECT_EQ(r.error().detail("pointer"), "/subscriptions");
-  EXPECT_NE(r.error().message.find("not supported yet by this build"), std::string::npos) << r.error().message;
+TEST_F(ConfigTest, SubscriptionsParseAndBadOnesNameTheirField) {
+  auto ok = parse_config(R"({"subscriptions": [
+      {"name": "wf", "topic": "workflow.instance.started.v1", "url": "http://127.0.0.1:9000/wf", "max_attempts": 3},
+      {"name": "mail", "queue": "notify.email.high", "url": "http://127.0.0.1:9000/mail", "blocking": false}]})");
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok->subscriptions.size(), 2u);
+  EXPECT_EQ(ok->subscriptions[0].group, "wf") << "the group defaults to the name";
+  EXPECT_EQ(ok->subscriptions[0].options.retry.max_attempts, 3);
+  EXPECT_EQ(ok->subscriptions[1].kind, delivery::source_kind::queue);
+  EXPECT_FALSE(ok->subscriptions[1].options.blocking);
   EXPECT_TRUE(parse_config(R"({"subscriptions": [], "faults": {}})"));
+
+  struct bad_case {
+    const char* text;
+    const char* pointer;
+  };
+  const bad_case cases[] = {
+      {R"({"subscriptions": [{"topic": "a.b.c.v1"}]})", "/subscriptions/0/name"},
+      {R"({"subscriptions": [{"name": "a", "topic": "a.b.c.v1", "url": "https://x"}]})", "/subscriptions/0/url"},
+      {R"({"subscriptions": [{"name": "a", "topic": "a.b.c.v1", "queue": "q", "url": "http://x"}]})",
+       "/subscriptions/0/queue"},
+      {R"({"subscriptions": [{"name": "a", "topic": "a.b.c.v1", "url": "http://x", "retries": 3}]})",
+       "/subscriptions/0/retries"},
+      {R"({"subscriptions": [{"name": "a", "queue": "q", "url": "http://x", "jitter": "some"}]})",
+       "/subscriptions/0/jitter"},
+      {R"({"subscriptions": [{"name": "a", "queue": "q", "url": "http://x"}, {"name": "a", "queue": "r", "url": "http://x"}]})",
+       "/subscriptions/1"},
+      {R"({"subscriptions": {"name": "a"}})", "/subscriptions"},
+  };
+  for (const auto& c : cases) {
+    auto r = parse_config(c.text);
+    ASSERT_FALSE(r) << c.text;
+    EXPECT_EQ(r.error().detail("pointer"), c.pointer) << c.text << " -> " << r.error().message;
+  }
+}
+
+TEST_F(ConfigTest, SubscriptionsApplyIdempotentlyAfterTheirSources) {
+  auto b = start();
+  push::manager subs(*b, &store_, nullptr, 1);
+  auto cfg = parse_config(R"({
+    "topics": [{"name": "workflow.instance.started.v1", "partitions": 2}],
+    "subscriptions": [{"name": "wf", "topic": "workflow.instance.started.v1", "url": "http://127.0.0.1:9000/wf"}]})");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  ASSERT_TRUE(apply_config(*b, *cfg));
+  auto sum = apply_subscriptions(subs, *cfg);
+  ASSERT_TRUE(sum) << sum.error().message;
+  EXPECT_EQ(sum->created, 1u);
+  ASSERT_NE(subs.find("wf"), nullptr);
+  auto again = apply_subscriptions(subs, *cfg);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->unchanged, 1u);
+  // The group joined and committed its starting offsets.
+  EXPECT_EQ(b->groups().committed("wf", "workflow.instance.started.v1", 0).value(), 0);
+
+  auto other = parse_config(R"({"subscriptions": [{"name": "wf", "topic": "workflow.instance.started.v1",
+                                                   "url": "http://127.0.0.1:9000/elsewhere"}]})");
+  ASSERT_TRUE(other);
+  auto conflict = apply_subscriptions(subs, *other);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, core::errc::already_exists);
+  EXPECT_EQ(conflict.error().detail("pointer"), "/subscriptions/0");
+  auto missing = parse_config(R"({"subscriptions": [{"name": "q", "queue": "no.such.queue", "url": "http://x"}]})");
+  ASSERT_TRUE(missing);
+  auto gone = apply_subscriptions(subs, *missing);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, core::errc::not_found);
+  EXPECT_EQ(gone.error().detail("pointer"), "/subscriptions/0/queue");
 }
 
 TEST_F(ConfigTest, FaultRulesParseWithTheirSeedAndBadOnesNameTheirPointer) {
@@ -272,6 +333,11 @@ TEST_F(ConfigTest, TheExampleFileLoadsAndApplies) {
   auto again = apply_config(*b, *cfg);
   ASSERT_TRUE(again) << again.error().message;
   EXPECT_EQ(again->created, 0u);
+  ASSERT_FALSE(cfg->subscriptions.empty());
+  push::manager subs(*b, &store_, nullptr, 1);
+  auto created = apply_subscriptions(subs, *cfg);
+  ASSERT_TRUE(created) << created.error().message;
+  EXPECT_EQ(created->created, cfg->subscriptions.size());
   // Its dead-letter wiring works: a rejected message reaches the .dlq queue.
   for (const auto& [exchange, key, queue] : {std::tuple{"notify", "email.high", "notify.email.high"},
                                              std::tuple{"notify", "sms.otp", "notify.sms.high"},

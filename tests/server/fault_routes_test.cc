@@ -144,6 +144,36 @@ TEST_F(FaultRoutesTest, BadRulesNameTheirPointerAndChangeNothing) {
   EXPECT_EQ(rules[0]["kind"], "produce_error");
 }
 
+TEST_F(FaultRoutesTest, ProduceErrorActsOnQueueAndExchangePublishes) {
+  ASSERT_EQ(call("PUT", "/queues/notify.email.high", "{}").status, 201);
+  ASSERT_EQ(call("PUT", "/exchanges/notify", R"({"type":"topic"})").status, 201);
+  ASSERT_EQ(call("POST", "/bindings", R"({"exchange":"notify","queue":"notify.email.high","routing_key":"email.#"})").status, 201);
+  auto put = call("PUT", "/faults", R"({"rules":[
+      {"kind":"produce_error","queue":"notify.email.high","positions":[1]},
+      {"kind":"produce_error","queue":"notify","positions":[1],"after_append":true}]})");
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_TRUE(json::parse(put.body)["warnings"].empty()) << put.body;
+  auto ready = [&] { return broker_.queues().stats("notify.email.high")->ready; };
+
+  // The first direct publish fails before anything is enqueued; the next one passes.
+  auto failed = call("POST", "/queues/notify.email.high/messages", R"({"body":{"n":1}})");
+  EXPECT_EQ(failed.status, 503);
+  EXPECT_EQ(error_code(failed), "FAULT_INJECTED");
+  EXPECT_EQ(json::parse(failed.body)["error"]["details"]["appended"], "false");
+  EXPECT_EQ(ready(), 0u);
+  EXPECT_EQ(call("POST", "/queues/notify.email.high/messages", R"({"body":{"n":2}})").status, 201);
+  EXPECT_EQ(ready(), 1u);
+
+  // Through the exchange, after_append: the producer sees 503 but the message is there.
+  auto dup = call("POST", "/exchanges/notify/publish", R"({"routing_key":"email.high","body":{"n":3}})");
+  EXPECT_EQ(dup.status, 503);
+  EXPECT_EQ(json::parse(dup.body)["error"]["details"]["appended"], "true");
+  EXPECT_EQ(ready(), 2u);
+  auto realised = json::parse(call("GET", "/faults/schedule").body);
+  ASSERT_EQ(realised.size(), 2u);
+  EXPECT_EQ(realised[0]["kind"], "produce_error");
+}
+
 TEST_F(FaultRoutesTest, RulesTheServerDoesNotApplyComeWithAWarning) {
   auto put = call("PUT", "/faults", R"({"rules":[{"kind":"duplicate","topic":"*","probability":0.1}]})");
   ASSERT_EQ(put.status, 200);

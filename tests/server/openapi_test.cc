@@ -20,6 +20,7 @@
 #include "emulator/core/broker.h"
 #include "emulator/delivery/idempotency_store.h"
 #include "emulator/faults/engine.h"
+#include "emulator/push/manager.h"
 #include "emulator/schema/registry.h"
 #include "emulator/server/app.h"
 #include "emulator/store/memory_store.h"
@@ -217,6 +218,7 @@ class OpenApiTest : public ::testing::Test {
     ASSERT_FALSE(spec().is_discarded()) << spec_path();
     broker_.attach(registry_);  // as `serve` does: the registry persists in the broker's store
     broker_.attach(idempotency_);
+    broker_.attach(subscriptions_);
     ASSERT_TRUE(broker_.recover());
   }
 
@@ -309,7 +311,9 @@ class OpenApiTest : public ::testing::Test {
   schema::registry registry_{&store_};
   delivery::idempotency_store idempotency_{broker_.clk(), &store_};
   faults::engine faults_{1, broker_.clk()};
-  app app_{broker_, {.registry = &registry_, .idempotency = &idempotency_, .faults = &faults_}};
+  push::manager subscriptions_{broker_, &store_, &faults_, 1};  // not started: nothing is pushed
+  app app_{broker_,
+           {.registry = &registry_, .idempotency = &idempotency_, .faults = &faults_, .subscriptions = &subscriptions_}};
   std::set<std::pair<std::string, std::string>> exercised_;  // (METHOD, path template) called so far
 
   void run_registry_examples();
@@ -576,6 +580,32 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
   step("DELETE", "/faults/schedule", 204);
   step("DELETE", "/faults", 204);
   step("POST", topic, 200, {.example = "plain"});  // no rules: no faults
+  step("DELETE", admin_topic, 204);
+
+  // Push subscriptions (in memory nothing is pushed: the DLQ and quarantine stay empty).
+  const std::string sub = "/subscriptions/{name}";
+  step("POST", "/subscriptions", 404, {.example = "topic"});  // the topic is gone
+  step("POST", "/admin/topics", 201);
+  step("POST", "/subscriptions", 400, {.example = "invalid"});
+  auto created = json::parse(step("POST", "/subscriptions", 201, {.example = "topic"}).body, nullptr, false);
+  EXPECT_EQ(created["group"], "billing-webhook") << "the group defaults to the name";
+  EXPECT_EQ(created["running"], false);
+  step("POST", "/subscriptions", 200, {.example = "topic"});  // the same definition again
+  step("POST", "/subscriptions", 409, {.example = "other"});
+  EXPECT_EQ(json::parse(step("GET", "/subscriptions", 200).body, nullptr, false).size(), 1u);
+  step("GET", sub, 200);
+  for (const std::string parked : {"/dlq", "/quarantine"}) {
+    EXPECT_TRUE(json::parse(step("GET", sub + parked, 200).body, nullptr, false).empty());
+    step("GET", sub + parked + "/{id}", 404);
+    step("GET", sub + parked + "/{id}", 400, {.path = {{"id", "zero"}}});
+    step("POST", sub + parked + "/redrive", 200, {.example = "by_code"});
+    step("POST", sub + parked + "/redrive", 200, {.example = "all"});
+    step("DELETE", sub + parked, 200);
+    step("DELETE", sub + parked, 400, {.query = {{"id", "x"}}});
+  }
+  step("DELETE", sub, 204);
+  step("DELETE", sub, 404);
+  step("GET", sub + "/dlq", 404);
   step("DELETE", admin_topic, 204);
 
   run_registry_examples();

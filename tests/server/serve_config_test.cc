@@ -99,7 +99,9 @@ TEST_F(ServeConfig, BadFilesStopTheStartWithExitTwo) {
       {R"({"queues":[{"name":"notify.email.high","ttl":5}]})", "/queues/0/ttl: unknown key \"ttl\""},
       {R"({"topics":[{"name":"workflow.instance.started.v1","partitions":"3"}]})", "/topics/0/partitions: "},
       {R"({"faults":[{"kind":"duplicate"}]})", "/faults/0"},
-      {R"({"subscriptions":[{"topic":"a.b.c.v1"}]})", "not supported yet by this build"},
+      {R"({"subscriptions":[{"topic":"a.b.c.v1"}]})", "/subscriptions/0/name: "},
+      {R"({"subscriptions":[{"name":"s","topic":"a.b.c.v1","url":"http://127.0.0.1:9/x"}]})",
+       "/subscriptions/0/topic: unknown topic"},
       {R"({"topics":)", "not valid JSON"},
   };
   for (const auto& c : cases) {
