@@ -3,6 +3,7 @@
 
 #include "cli/client_util.h"
 #include "cli/commands.h"
+#include "cli/fixtures_cmds.h"
 #include "eventfabric_version.h"
 
 namespace eventfabric::cli {
@@ -22,6 +23,9 @@ int run(int argc, char** argv, io streams) {
   add_topic_clients(app, streams, exit_code);
   add_queue_clients(app, streams, exit_code);
   add_test(app, streams, exit_code);
+  add_record(app, streams, exit_code);
+  add_replay(app, streams, exit_code);
+  add_fixtures(app, streams, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

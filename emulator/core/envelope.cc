@@ -112,12 +112,17 @@ bool is_rfc3339(std::string_view s) noexcept {
 }
 
 envelope_check check_envelope(std::string_view text) {
-  envelope_check out;
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) {
+    envelope_check out;
     out.violations.push_back({"", "The message is not valid JSON (or not valid UTF-8)"});
     return out;
   }
+  return check_parsed_envelope(j);
+}
+
+envelope_check check_parsed_envelope(const json& j) {
+  envelope_check out;
   if (!j.is_object()) {
     out.violations.push_back({"", "The envelope must be a JSON object"});
     return out;

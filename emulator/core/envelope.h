@@ -6,6 +6,7 @@
 // Validation reports every violation with the field it concerns, so that the
 // error contract can name it (VALIDATION_FAILED, details.field).
 
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,8 @@ struct envelope_check {
 
 // Never throws, whatever the input (malformed JSON, invalid UTF-8, huge nesting).
 envelope_check check_envelope(std::string_view json);
+// The same rules on an already parsed document (saves a parse when the caller has one).
+envelope_check check_parsed_envelope(const nlohmann::json& j);
 // check_envelope as a result: the error is VALIDATION_FAILED naming the first field.
 result<envelope> parse_envelope(std::string_view json);
 // The error for a non-empty list of violations.
