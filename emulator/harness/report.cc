@@ -1,5 +1,6 @@
 #include "emulator/harness/report.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -31,6 +32,15 @@ std::string xml_escape(std::string_view s) {
 }
 
 const char* const kChecks[] = {"schema", "idempotency", "output", "error-contract"};
+
+// A check fails when it has a violation, or when the contract could not run at all.
+bool failed(const contract_result& r, std::string_view check) {
+  return r.error.has_value() || std::ranges::any_of(r.violations, [&](const violation& v) { return v.check == check; });
+}
+
+std::size_t failures_of(const contract_result& r) {
+  return static_cast<std::size_t>(std::ranges::count_if(kChecks, [&](const char* c) { return failed(r, c); }));
+}
 
 }  // namespace
 
@@ -67,24 +77,14 @@ std::string report_junit(const std::vector<reported_contract>& contracts) {
   std::size_t tests = 0, failures = 0;
   for (const auto& rc : contracts) {
     tests += std::size(kChecks);
-    for (const char* check : kChecks) {
-      bool failed = rc.result.error.has_value();
-      for (const auto& v : rc.result.violations) failed = failed || v.check == check;
-      failures += failed;
-    }
+    failures += failures_of(rc.result);
   }
   x << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   x << "<testsuites name=\"eventfabric test\" tests=\"" << tests << "\" failures=\"" << failures << "\">\n";
   for (const auto& rc : contracts) {
     const auto& r = rc.result;
-    std::size_t suite_failures = 0;
-    for (const char* check : kChecks) {
-      bool failed = r.error.has_value();
-      for (const auto& v : r.violations) failed = failed || v.check == check;
-      suite_failures += failed;
-    }
     x << "  <testsuite name=\"" << xml_escape(r.name) << "\" tests=\"" << std::size(kChecks) << "\" failures=\""
-      << suite_failures << "\" file=\"" << xml_escape(rc.file) << "\">\n";
+      << failures_of(r) << "\" file=\"" << xml_escape(rc.file) << "\">\n";
     for (const char* check : kChecks) {
       x << "    <testcase classname=\"" << xml_escape(r.name) << "\" name=\"" << check << "\">";
       std::ostringstream body;
