@@ -5,6 +5,8 @@
 #include <boost/beast/http.hpp>
 #include <cstdlib>
 
+#include "emulator/core/text.h"
+
 namespace eventfabric::cli {
 
 namespace asio = boost::asio;
@@ -43,21 +45,13 @@ http_connection::http_connection(std::unique_ptr<impl> i) : impl_(std::move(i)) 
 http_connection::~http_connection() = default;
 
 core::result<std::unique_ptr<http_connection>> http_connection::open(const std::string& url) {
-  const std::string scheme = "http://";
-  if (url.rfind(scheme, 0) != 0)
-    return core::fail(core::errc::invalid_argument, "the URL must start with http:// (got '" + url + "')");
+  auto u = core::parse_http_url(url);
+  if (!u) return std::unexpected(u.error());
   auto i = std::make_unique<impl>();
-  std::string rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  if (slash != std::string::npos) {
-    i->prefix = rest.substr(slash);
-    while (!i->prefix.empty() && i->prefix.back() == '/') i->prefix.pop_back();
-    rest = rest.substr(0, slash);
-  }
-  const auto colon = rest.rfind(':');
-  i->host = colon == std::string::npos ? rest : rest.substr(0, colon);
-  i->port = colon == std::string::npos ? "80" : rest.substr(colon + 1);
-  if (i->host.empty()) return core::fail(core::errc::invalid_argument, "the URL has no host: '" + url + "'");
+  i->host = std::move(u->host);
+  i->port = std::move(u->port);
+  i->prefix = std::move(u->target);  // a path prefix kept before every request target
+  while (!i->prefix.empty() && i->prefix.back() == '/') i->prefix.pop_back();
   return std::unique_ptr<http_connection>(new http_connection(std::move(i)));
 }
 

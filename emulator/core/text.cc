@@ -1,5 +1,7 @@
 #include "emulator/core/text.h"
 
+#include <cctype>
+
 namespace eventfabric::core {
 namespace {
 
@@ -54,6 +56,39 @@ std::string unescape_pointer_token(std::string_view t) {
     }
   }
   return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const auto x = static_cast<unsigned char>(a[i]), y = static_cast<unsigned char>(b[i]);
+    if (std::tolower(x) != std::tolower(y)) return false;
+  }
+  return true;
+}
+
+result<http_url> parse_http_url(std::string_view url) {
+  constexpr std::string_view scheme = "http://";
+  const std::string quoted = "'" + std::string(url) + "'";
+  if (!url.starts_with(scheme))
+    return fail(errc::invalid_argument, "the URL " + quoted + " must start with http:// (https is not supported)");
+  std::string_view rest = url.substr(scheme.size());
+  const auto slash = rest.find('/');
+  std::string_view authority = rest.substr(0, slash);
+  http_url u;
+  if (slash != std::string_view::npos) u.target = std::string(rest.substr(slash));
+  const auto colon = authority.rfind(':');
+  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    const std::string_view port = authority.substr(colon + 1);
+    authority = authority.substr(0, colon);
+    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos ||
+        std::stoi(std::string(port)) < 1 || std::stoi(std::string(port)) > 65535)
+      return fail(errc::invalid_argument, "the URL " + quoted + " has an invalid port");
+    u.port = std::string(port);
+  }
+  if (authority.empty()) return fail(errc::invalid_argument, "the URL " + quoted + " has no host");
+  u.host = std::string(authority);
+  return u;
 }
 
 }  // namespace eventfabric::core

@@ -1,17 +1,14 @@
 #include "emulator/harness/inprocess.h"
 
-#include <algorithm>
-#include <cctype>
 #include <exception>
+
+#include "emulator/core/text.h"
 
 namespace eventfabric::harness {
 
 std::string_view request::header(std::string_view name) const {
-  auto same = [](std::string_view a, std::string_view b) {
-    return std::ranges::equal(a, b, [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
-  };
   for (const auto& h : headers)
-    if (same(h.key, name)) return h.value;
+    if (core::iequals(h.key, name)) return h.value;
   return {};
 }
 

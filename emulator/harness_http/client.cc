@@ -11,23 +11,6 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
-core::result<url> parse_url(std::string_view text) {
-  constexpr std::string_view scheme = "http://";
-  if (!text.starts_with(scheme))
-    return core::fail(core::errc::invalid_argument, "the URL must start with http:// (got '" + std::string(text) + "')");
-  std::string_view rest = text.substr(scheme.size());
-  url u;
-  const auto slash = rest.find('/');
-  u.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  rest = rest.substr(0, slash);
-  const auto colon = rest.rfind(':');
-  u.host = std::string(colon == std::string_view::npos ? rest : rest.substr(0, colon));
-  u.port = colon == std::string_view::npos ? "80" : std::string(rest.substr(colon + 1));
-  if (u.host.empty() || u.port.empty())
-    return core::fail(core::errc::invalid_argument, "the URL has no host or port: '" + std::string(text) + "'");
-  return u;
-}
-
 struct client::impl {
   std::string host, port;
   asio::io_context io;

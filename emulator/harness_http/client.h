@@ -14,12 +14,6 @@
 
 namespace eventfabric::harness_http {
 
-struct url {
-  std::string host, port, target;  // target: path and query, "/" at least
-};
-// http://host[:port][/path]; errors name the URL.
-core::result<url> parse_url(std::string_view text);
-
 struct reply {
   int status = 0;
   std::string body;

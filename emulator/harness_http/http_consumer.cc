@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "emulator/core/text.h"
 #include "emulator/harness_http/client.h"
 #include "emulator/harness_http/process.h"
 
@@ -16,7 +17,7 @@ void replace_all(std::string& s, std::string_view from, const std::string& to) {
 
 struct target_of {
   std::string text;  // the URL, substituted
-  url u;
+  core::http_url u;
   std::unique_ptr<client> c;
 };
 
@@ -43,7 +44,7 @@ struct http_consumer::impl {
     target_of t;
     if (raw.empty()) return t;
     t.text = substitute(raw, port, workdir);
-    auto u = parse_url(t.text);
+    auto u = core::parse_http_url(t.text);
     if (!u) return std::unexpected(u.error());
     t.u = *u;
     t.c = std::make_unique<client>(t.u.host, t.u.port);

@@ -1,4 +1,5 @@
 #include "emulator/push/definition.h"
+#include "emulator/core/text.h"
 
 #include <nlohmann/json.hpp>
 #include <set>
@@ -94,7 +95,7 @@ core::result<void> read_fields(const reader& r, definition& d) {
   if (d.source.empty()) return bad(r.pointer, d.kind == delivery::source_kind::topic ? "topic" : "queue", "the source name is empty");
   if (!url->has_value()) return bad(r.pointer, "url", "url (the webhook, http://host:port/path) is required");
   d.url = **url;
-  if (auto u = parse_url(d.url); !u) return bad(r.pointer, "url", u.error().message);
+  if (auto u = core::parse_http_url(d.url); !u) return bad(r.pointer, "url", u.error().message);
 
   auto& o = d.options;
   o.name = d.name;
@@ -144,28 +145,6 @@ core::result<void> read_fields(const reader& r, definition& d) {
 }  // namespace
 
 bool definition::operator==(const definition& o) const { return to_json(*this) == to_json(o); }
-
-core::result<url_parts> parse_url(std::string_view url) {
-  constexpr std::string_view scheme = "http://";
-  if (url.substr(0, scheme.size()) != scheme)
-    return core::fail(core::errc::invalid_argument, "the webhook url must start with http:// (https is not supported)");
-  std::string_view rest = url.substr(scheme.size());
-  const auto slash = rest.find('/');
-  std::string_view authority = rest.substr(0, slash);
-  url_parts u;
-  u.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
-  const auto colon = authority.rfind(':');
-  if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
-    u.port = std::string(authority.substr(colon + 1));
-    authority = authority.substr(0, colon);
-    if (u.port.empty() || u.port.size() > 5 || u.port.find_first_not_of("0123456789") != std::string::npos ||
-        std::stoi(u.port) < 1 || std::stoi(u.port) > 65535)
-      return core::fail(core::errc::invalid_argument, "the webhook url has an invalid port");
-  }
-  if (authority.empty()) return core::fail(core::errc::invalid_argument, "the webhook url has no host");
-  u.host = std::string(authority);
-  return u;
-}
 
 core::result<definition> parse_definition(std::string_view json_text, std::string_view pointer) {
   const json obj = json::parse(json_text, nullptr, false);

@@ -41,14 +41,6 @@ struct definition {
   bool operator==(const definition& o) const;
 };
 
-// The pieces of an http:// URL.
-struct url_parts {
-  std::string host;
-  std::string port = "80";
-  std::string target = "/";
-};
-core::result<url_parts> parse_url(std::string_view url);
-
 // Parses and validates one definition from JSON text or an already parsed
 // object's text; `pointer` prefixes messages (e.g. "/subscriptions/0").
 core::result<definition> parse_definition(std::string_view json_text, std::string_view pointer = {});

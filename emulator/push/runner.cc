@@ -1,4 +1,5 @@
 #include "emulator/push/runner.h"
+#include "emulator/core/text.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -38,7 +39,7 @@ bool peer_closed(const beast::error_code& ec) {
 struct runner::impl : std::enable_shared_from_this<impl> {
   impl(asio::io_context& io_, core::broker& b_, std::shared_ptr<live> l_, verdict_listener v)
       : io(io_), b(b_), l(std::move(l_)), on_verdict(std::move(v)), timer(io_), resolver(io_) {
-    if (auto u = parse_url(l->def.url)) url = *u;
+    if (auto u = core::parse_http_url(l->def.url)) url = *u;
     host_header = url.host + (url.port == "80" ? "" : ":" + url.port);
   }
 
@@ -48,7 +49,7 @@ struct runner::impl : std::enable_shared_from_this<impl> {
   verdict_listener on_verdict;
   asio::steady_timer timer;
   tcp::resolver resolver;
-  url_parts url;
+  core::http_url url;
   std::string host_header;
   std::optional<tcp::resolver::results_type> endpoints;
   std::vector<std::shared_ptr<connection>> idle;

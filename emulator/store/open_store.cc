@@ -1,6 +1,6 @@
 #include <array>
-#include <cctype>
 
+#include "emulator/core/text.h"
 #include "emulator/store/memory_store.h"
 #include "emulator/store/sqlite_store.h"
 #include "emulator/store/store.h"
@@ -15,13 +15,6 @@ constexpr std::array<std::pair<durability, std::string_view>, 3> durability_name
     {durability::off, "off"},
 }};
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != static_cast<unsigned char>(b[i])) return false;
-  return true;
-}
-
 }  // namespace
 
 std::string_view to_string(durability d) noexcept {
@@ -32,7 +25,7 @@ std::string_view to_string(durability d) noexcept {
 
 std::optional<durability> parse_durability(std::string_view s) noexcept {
   for (const auto& [value, name] : durability_names)
-    if (iequals(s, name)) return value;
+    if (core::iequals(s, name)) return value;
   return std::nullopt;
 }
 

@@ -58,19 +58,5 @@ TEST(Definition, BadFieldsAreNamed) {
   EXPECT_FALSE(parse_definition("{not json"));
 }
 
-TEST(Definition, UrlParts) {
-  auto u = parse_url("http://127.0.0.1:9000/events?x=1");
-  ASSERT_TRUE(u);
-  EXPECT_EQ(u->host, "127.0.0.1");
-  EXPECT_EQ(u->port, "9000");
-  EXPECT_EQ(u->target, "/events?x=1");
-  auto bare = parse_url("http://localhost");
-  ASSERT_TRUE(bare);
-  EXPECT_EQ(bare->port, "80");
-  EXPECT_EQ(bare->target, "/");
-  EXPECT_FALSE(parse_url("http:///x"));
-  EXPECT_FALSE(parse_url("http://h:/x"));
-}
-
 }  // namespace
 }  // namespace eventfabric::push
