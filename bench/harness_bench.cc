@@ -21,7 +21,7 @@
 #include "emulator/harness/inprocess.h"
 #include "emulator/harness/inputs.h"
 #include "emulator/harness/run.h"
-#include "emulator/harness_http/client.h"
+#include "emulator/http_client/client.h"
 #include "emulator/harness_http/http_consumer.h"
 
 using eventfabric::bench::median;
@@ -131,7 +131,7 @@ int main(int argc, char** argv) {
     std::vector<double> bare_rates, harness_rates, ratios;
     for (int rep = 0; rep < reps; ++rep) {
       // Bare: the same envelopes and headers, POSTed in a loop on one keep-alive connection.
-      harness_http::client cl("127.0.0.1", base.substr(base.rfind(':') + 1));
+      http_client::client cl("127.0.0.1", base.substr(base.rfind(':') + 1));
       const auto headers = delivery::protocol_headers(msgs[0], 1);
       const int bare_n = hn * hruns;
       auto t0 = clock_type::now();

@@ -15,8 +15,8 @@ std::unique_ptr<http_connection> connect_or_report(const std::string& url, const
 
 std::optional<nlohmann::json> call_json(http_connection& c, const char* command, io streams, int& exit_code,
                                         const std::string& method, const std::string& target, const std::string& body,
-                                        const std::string& content_type) {
-  auto r = c.call(method, target, body, content_type);
+                                        const std::string& content_type, std::chrono::milliseconds timeout) {
+  auto r = c.call(method, target, body, content_type, timeout);
   if (!r) {
     streams.err << "eventfabric " << command << ": " << r.error().message << "\n";
     exit_code = 2;

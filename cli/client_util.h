@@ -25,11 +25,18 @@ inline void add_url_option(CLI::App* cmd, std::string& url) {
 std::unique_ptr<http_connection> connect_or_report(const std::string& url, const char* command, io streams);
 
 // Calls and expects a 2xx; otherwise prints the error contract message and
-// sets `exit_code` (1 for 4xx, 2 otherwise). Returns the parsed body on success.
+// sets `exit_code` (1 for 4xx, 2 otherwise; no answer within `timeout` is 2).
+// Returns the parsed body on success.
 std::optional<nlohmann::json> call_json(http_connection& c, const char* command, io streams, int& exit_code,
                                         const std::string& method, const std::string& target,
                                         const std::string& body = "",
-                                        const std::string& content_type = "application/json");
+                                        const std::string& content_type = "application/json",
+                                        std::chrono::milliseconds timeout = http_connection::default_timeout);
+
+// The deadline of a long poll that waits `wait_ms` on the server.
+inline std::chrono::milliseconds long_poll_timeout(int64_t wait_ms) {
+  return std::chrono::milliseconds(wait_ms) + http_connection::default_timeout;
+}
 
 // One compact JSON line, invalid UTF-8 replaced.
 std::string line(const nlohmann::json& j);

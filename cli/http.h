@@ -1,8 +1,9 @@
 #pragma once
-// A blocking HTTP/1.1 client for the CLI commands that talk to a running
-// server (produce, consume, publish, ...). One keep-alive connection; Beast
-// stays in http.cc.
+// The CLI commands' connection to a running server (produce, consume,
+// publish, ...): one keep-alive connection through http_client::client, with
+// a deadline per call, and errors worded for a person at a terminal.
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -25,9 +26,15 @@ class http_connection {
   static core::result<std::unique_ptr<http_connection>> open(const std::string& url);
   ~http_connection();
 
-  // Errors are connection failures only; any HTTP status is a result.
+  // How long one call may take when the caller names no deadline.
+  static constexpr std::chrono::milliseconds default_timeout{30'000};
+
+  // Errors are connection failures and calls without an answer within
+  // `timeout`; any HTTP status is a result. A long poll passes its own wait
+  // plus a margin.
   core::result<http_result> call(const std::string& method, const std::string& target, const std::string& body = "",
-                                 const std::string& content_type = "application/json");
+                                 const std::string& content_type = "application/json",
+                                 std::chrono::milliseconds timeout = default_timeout);
 
  private:
   struct impl;

@@ -58,7 +58,8 @@ int receive(const receive_opts& o, io streams) {
   if (!c) return 2;
   int exit_code = 0;
   json req = {{"max", o.max}, {"timeout_ms", o.wait_ms}, {"lease_ms", o.lease_ms}, {"consumer", o.consumer}};
-  auto got = call_json(*c, "receive", streams, exit_code, "POST", "/queues/" + o.queue + "/receive", line(req));
+  auto got = call_json(*c, "receive", streams, exit_code, "POST", "/queues/" + o.queue + "/receive", line(req),
+                       "application/json", long_poll_timeout(o.wait_ms));
   if (!got) return exit_code;
   for (const auto& d : *got) {
     streams.out << line(d) << "\n";

@@ -89,7 +89,8 @@ int consume(const consume_opts& o, io streams) {
     auto old = std::signal(SIGINT, on_sigint);
     while (!g_interrupted && (o.max < 0 || printed < o.max)) {
       auto recs = call_json(*c, "consume", streams, exit_code, "GET",
-                            base + "/records?timeout=" + std::to_string(o.timeout_ms));
+                            base + "/records?timeout=" + std::to_string(o.timeout_ms), "", "application/json",
+                            long_poll_timeout(o.timeout_ms));
       if (!recs) break;
       for (const auto& r : *recs) {
         streams.out << line(r) << "\n";

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "emulator/core/broker.h"
-#include "emulator/harness_http/client.h"
+#include "emulator/http_client/client.h"
 #include "emulator/server/app.h"
 #include "emulator/server/http_server.h"
 
@@ -21,7 +21,7 @@ struct endpoint::impl {
   std::unique_ptr<server::http_server> server;
   std::thread thread;
   uint16_t port = 0;
-  std::unique_ptr<client> http;
+  std::unique_ptr<http_client::client> http;
 
   core::result<json> get(const std::string& target) {
     auto r = http->call("GET", target, "", {}, kTimeout);
@@ -54,7 +54,7 @@ core::result<std::unique_ptr<endpoint>> endpoint::start() {
   if (auto ok = i->server->listen(); !ok) return std::unexpected(ok.error());
   i->port = i->server->port();
   i->thread = std::thread([s = i->server.get()] { s->run(false); });
-  i->http = std::make_unique<client>("127.0.0.1", std::to_string(i->port));
+  i->http = std::make_unique<http_client::client>("127.0.0.1", std::to_string(i->port));
   return std::unique_ptr<endpoint>(new endpoint(std::move(i)));
 }
 

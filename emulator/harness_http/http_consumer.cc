@@ -3,7 +3,7 @@
 #include <thread>
 
 #include "emulator/core/text.h"
-#include "emulator/harness_http/client.h"
+#include "emulator/http_client/client.h"
 #include "emulator/harness_http/process.h"
 
 namespace eventfabric::harness_http {
@@ -18,7 +18,7 @@ void replace_all(std::string& s, std::string_view from, const std::string& to) {
 struct target_of {
   std::string text;  // the URL, substituted
   core::http_url u;
-  std::unique_ptr<client> c;
+  std::unique_ptr<http_client::client> c;
 };
 
 }  // namespace
@@ -47,7 +47,7 @@ struct http_consumer::impl {
     auto u = core::parse_http_url(t.text);
     if (!u) return std::unexpected(u.error());
     t.u = *u;
-    t.c = std::make_unique<client>(t.u.host, t.u.port);
+    t.c = std::make_unique<http_client::client>(t.u.host, t.u.port, "eventfabric-test");
     return t;
   }
 
@@ -168,7 +168,7 @@ delivery::outcome http_consumer::deliver(const delivery::delivery& d) {
   headers.push_back({"Content-Type", "application/json"});
   auto r = m.deliver.c->call("POST", m.deliver.u.target, d.msg.body, headers, m.o.timeout);
   if (r) return delivery::outcome::from_status(r->status, std::move(r->body));
-  if (r.error().kind == failure_kind::timeout) {
+  if (r.error().kind == http_client::failure_kind::timeout) {
     m.deliver.c->close();
     return delivery::outcome::timeout(r.error().what);
   }

@@ -4,6 +4,7 @@
 // and the connection limit.
 #include <gtest/gtest.h>
 
+#include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// A small blocking HTTP/1.1 client for integration tests (Beast), and a child
+// A blocking HTTP/1.1 client for integration tests (the shared Beast one), and a child
 // process wrapper for `eventfabric serve`. Tests only: it sleeps while waiting
 // for a real server to come up.
 #include <signal.h>
@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include <boost/asio.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
+#include <stdexcept>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "emulator/http_client/client.h"
 
 namespace eventfabric::testing {
 
@@ -29,53 +30,25 @@ inline uint16_t free_port() {
   return a.local_endpoint().port();
 }
 
+// Tests' view of http_client::client: throws when a call gets no answer
+// (connection refused, reset, or nothing within 30 s).
 class http_client {
  public:
-  explicit http_client(uint16_t port) : port_(port), stream_(io_) {}
+  explicit http_client(uint16_t port) : client_("127.0.0.1", std::to_string(port), "eventfabric-tests") {}
 
   http_reply call(const std::string& method, const std::string& target, const std::string& body = "",
                   const std::string& content_type = "application/json") {
-    namespace http = boost::beast::http;
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      try {
-        connect();
-        http::request<http::string_body> req{http::string_to_verb(method), target, 11};
-        req.set(http::field::host, "127.0.0.1");
-        if (!body.empty() || method == "POST" || method == "PUT") req.set(http::field::content_type, content_type);
-        req.body() = body;
-        req.prepare_payload();
-        req.keep_alive(true);
-        stream_.expires_after(std::chrono::seconds(30));
-        http::write(stream_, req);
-        boost::beast::flat_buffer buf;
-        http::response<http::string_body> res;
-        http::read(stream_, buf, res);
-        if (!res.keep_alive()) close();
-        return {static_cast<int>(res.result_int()), res.body(), std::string(res[http::field::content_type])};
-      } catch (const std::exception&) {
-        close();  // a stale keep-alive connection: retry once on a fresh one
-        if (attempt == 1) throw;
-      }
-    }
-    return {};
+    std::vector<core::header> headers;
+    if (!body.empty() || method == "POST" || method == "PUT") headers.push_back({"Content-Type", content_type});
+    auto r = client_.call(method, target, body, headers, std::chrono::seconds(30));
+    if (!r) throw std::runtime_error(method + " " + target + ": " + r.error().what);
+    return {r->status, std::move(r->body), std::move(r->content_type)};
   }
 
-  void close() {
-    boost::beast::error_code ec;
-    stream_.socket().close(ec);
-    connected_ = false;
-  }
+  void close() { client_.close(); }
 
  private:
-  void connect() {
-    if (connected_) return;
-    stream_.connect({boost::asio::ip::make_address("127.0.0.1"), port_});
-    connected_ = true;
-  }
-  uint16_t port_;
-  boost::asio::io_context io_;
-  boost::beast::tcp_stream stream_;
-  bool connected_ = false;
+  ::eventfabric::http_client::client client_;
 };
 
 // `eventfabric serve` as a child process on a free port.

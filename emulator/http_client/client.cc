@@ -1,18 +1,18 @@
-#include "emulator/harness_http/client.h"
+#include "emulator/http_client/client.h"
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <optional>
 
-namespace eventfabric::harness_http {
+namespace eventfabric::http_client {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 
 struct client::impl {
-  std::string host, port;
+  std::string host, port, user_agent;
   asio::io_context io;
   std::optional<beast::tcp_stream> stream;
   beast::flat_buffer buffer;
@@ -43,9 +43,10 @@ struct client::impl {
   }
 };
 
-client::client(std::string host, std::string port) : impl_(std::make_unique<impl>()) {
+client::client(std::string host, std::string port, std::string user_agent) : impl_(std::make_unique<impl>()) {
   impl_->host = std::move(host);
   impl_->port = std::move(port);
+  impl_->user_agent = std::move(user_agent);
 }
 
 client::~client() = default;
@@ -67,7 +68,7 @@ std::expected<reply, call_failure> client::call(std::string_view method, std::st
       if (auto f = impl_->connect(timeout)) return std::unexpected(*f);
     http::request<http::string_body> req{http::string_to_verb(std::string(method)), std::string(target), 11};
     req.set(http::field::host, impl_->host);
-    req.set(http::field::user_agent, "eventfabric-test");
+    req.set(http::field::user_agent, impl_->user_agent);
     for (const auto& h : headers) req.set(h.key, h.value);
     if (!body.empty() && req.find(http::field::content_type) == req.end())
       req.set(http::field::content_type, "application/json");
@@ -94,7 +95,8 @@ std::expected<reply, call_failure> client::call(std::string_view method, std::st
     if (!ec) {
       auto res = parser.release();
       if (!res.keep_alive()) close();
-      return reply{static_cast<int>(res.result_int()), std::move(res.body())};
+      return reply{static_cast<int>(res.result_int()), std::move(res.body()),
+                   std::string(res[http::field::content_type])};
     }
     const bool timed_out = ec == beast::error::timeout;
     close();
@@ -109,4 +111,4 @@ std::expected<reply, call_failure> client::call(std::string_view method, std::st
   return std::unexpected(call_failure{failure_kind::broken, "unreachable"});
 }
 
-}  // namespace eventfabric::harness_http
+}  // namespace eventfabric::http_client

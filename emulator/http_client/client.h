@@ -1,6 +1,7 @@
 #pragma once
-// A blocking HTTP/1.1 client with a deadline per call and one keep-alive
-// connection, for the consumer protocol (deliver, state, reset, health).
+// A blocking HTTP/1.1 client with a deadline per call (connect, write and
+// read all count against it) and one keep-alive connection. Shared by the
+// CLI's client commands, the harness's consumer protocol and the benches.
 // Beast stays in client.cc.
 
 #include <chrono>
@@ -12,11 +13,12 @@
 #include "emulator/core/error.h"
 #include "emulator/core/record.h"
 
-namespace eventfabric::harness_http {
+namespace eventfabric::http_client {
 
 struct reply {
   int status = 0;
   std::string body;
+  std::string content_type;
 };
 
 // Why a call got no answer.
@@ -28,7 +30,7 @@ struct call_failure {
 
 class client {
  public:
-  client(std::string host, std::string port);
+  client(std::string host, std::string port, std::string user_agent = "eventfabric");
   ~client();
   client(const client&) = delete;
   client& operator=(const client&) = delete;
@@ -45,4 +47,4 @@ class client {
   std::unique_ptr<impl> impl_;
 };
 
-}  // namespace eventfabric::harness_http
+}  // namespace eventfabric::http_client
