@@ -200,7 +200,7 @@ void BM_broker_produce_sync(benchmark::State& state) {
 void batches_and_modes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"batch", "durability"});
   for (auto mode : {store::durability::normal, store::durability::full})
-    for (int batch : {100, 1000}) b->Args({batch, static_cast<int64_t>(mode)});
+    for (int batch : {1, 100, 1000}) b->Args({batch, static_cast<int64_t>(mode)});
   b->Unit(benchmark::kMillisecond)->UseRealTime();  // fsync waits are not CPU time
 }
 
