@@ -16,6 +16,10 @@ namespace eventfabric::store {
 
 namespace {
 
+// SQLite checkpoints the WAL into the database after this many pages (see
+// sqlite_store::configure).
+constexpr int kWalCheckpointPages = 10000;
+
 // SQL of each stmt_id, in enum order.
 constexpr std::string_view statement_sql[] = {
     "BEGIN IMMEDIATE",
@@ -96,12 +100,23 @@ core::result<void> sqlite_store::open_database() {
 core::result<void> sqlite_store::configure() {
   sqlite3* db = db_.get();
   const std::string where = "data folder " + data_dir_.string() + ": configure eventfabric.db";
-  // Waits only for foreign connections (e.g. a sqlite3 shell reading the file);
-  // the folder lock keeps other eventfabric processes out.
+  // Waits only for a foreign connection (e.g. a sqlite3 shell) that holds the
+  // file when we open it; the folder lock keeps other eventfabric processes out.
   sqlite3_busy_timeout(db, 2000);
+  // The folder lock already makes this process the only user, so hold
+  // SQLite's locks too instead of taking and dropping POSIX locks around
+  // every transaction (13% of a one-record commit's CPU in ef_bench_store).
+  if (auto r = sqlite::exec(db, "PRAGMA locking_mode = EXCLUSIVE", where); !r) return r;
   if (auto r = sqlite::exec(db, "PRAGMA journal_mode = WAL", where); !r) return r;
   if (journal_mode() != "wal")
     return core::fail(core::errc::storage_error, where + ": cannot switch to WAL journal mode");
+  // Checkpoint every kWalCheckpointPages instead of SQLite's 1000: small
+  // commits rewrite the same few pages, and a checkpoint copies each page
+  // once however often it changed, so rarer checkpoints copy (and fsync) far
+  // less. One-record commits went from 111 to 71 us (ef_bench_store,
+  // batch:1). The WAL file grows to about kWalCheckpointPages x 4 KiB.
+  const std::string checkpoint = "PRAGMA wal_autocheckpoint = " + std::to_string(kWalCheckpointPages);
+  if (auto r = sqlite::exec(db, checkpoint.c_str(), where); !r) return r;
   return sqlite::exec(db, synchronous_pragma(mode_), where);
 }
 

@@ -167,7 +167,8 @@ int count_rows(const std::filesystem::path& db, const char* sql) {
 // survivors load intact.
 TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
   temp_dir dir;
-  std::vector<event> want;
+  // The store holds the file exclusively while open: count rows between opens.
+  const auto batch_rows = [&] { return count_rows(db_file(dir), "SELECT count(*) FROM batches"); };
   {
     auto s = open_sqlite(dir.path());
     for (int64_t o = 0; o < 10; ++o) {
@@ -175,22 +176,44 @@ TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
       s->append("t", 1, std::vector{make_record(o, "p1-" + std::to_string(o))});
     }
     ASSERT_TRUE(s->commit().has_value());
-    EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 2);
+  }
+  EXPECT_EQ(batch_rows(), 2);
+  {
+    auto s = open_sqlite(dir.path());
     for (int64_t o = 10; o < 13; ++o) s->append("t", 0, std::vector{make_record(o, "p0-" + std::to_string(o))});
     ASSERT_TRUE(s->commit().has_value());
-    EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 3);
+  }
+  EXPECT_EQ(batch_rows(), 3);
+  {
+    auto s = open_sqlite(dir.path());
     s->truncate("t", 0, 4);                                         // cuts the first row of p0
     s->erase_records("t", 0, std::vector<int64_t>{5, 11});         // one from each row of p0
     s->truncate("t", 1, 10);                                        // all of p1
     s->append("t", 1, std::vector{make_record(10, "p1-10")});
     ASSERT_TRUE(s->commit().has_value());
   }
+  std::vector<event> want;
   for (int64_t o : {4, 6, 7, 8, 9, 10, 12})
     want.push_back(record_event("t", 0, make_record(o, "p0-" + std::to_string(o))));
   want.push_back(record_event("t", 1, make_record(10, "p1-10")));
+  EXPECT_EQ(load_all(*open_sqlite(dir.path())), want);
+  EXPECT_EQ(batch_rows(), 3);
+}
+
+// While a store is open, no other connection can read or write the file:
+// the folder lock keeps other eventfabric processes out, SQLite's exclusive
+// locking mode everything else (a sqlite3 shell waits for the server to stop).
+TEST(sqlite_store, holds_the_database_exclusively_while_open) {
+  temp_dir dir;
   auto s = open_sqlite(dir.path());
-  EXPECT_EQ(load_all(*s), want);
-  EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM batches"), 3);
+  s->append("t", 0, std::vector{make_record(0, "v")});
+  ASSERT_TRUE(s->commit().has_value());
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
+  sqlite::db_ptr h(raw);
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM batches", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  s.reset();
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM batches", nullptr, nullptr, nullptr), SQLITE_OK);
 }
 
 TEST(sqlite_store, a_corrupt_records_blob_is_a_storage_error) {
