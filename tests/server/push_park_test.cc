@@ -12,18 +12,8 @@
 
 #include "tests/server/push_fixture.h"
 
-namespace eventfabric {
+namespace eventfabric::testing {
 namespace {
-
-using json = nlohmann::json;
-using testing::envelope;
-using testing::kQueue;
-using testing::kTopic;
-using testing::PushHttp;
-using testing::test_webhook;
-using testing::topic_subscription;
-using testing::webhook_reply;
-using testing::webhook_request;
 
 const std::string kRejected =
     R"({"error":{"code":"AMOUNT_INVALID","message":"amount must be positive","details":{"field":"payload.amount"}}})";
@@ -195,4 +185,4 @@ TEST_F(PushPark, RedriveToTheSubscriptionBadTargetsAndAMissingSource) {
 }
 
 }  // namespace
-}  // namespace eventfabric
+}  // namespace eventfabric::testing
