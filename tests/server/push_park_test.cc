@@ -184,5 +184,28 @@ TEST_F(PushPark, RedriveToTheSubscriptionBadTargetsAndAMissingSource) {
   EXPECT_TRUE(get("/subscriptions/ledger-hook/dlq").empty());
 }
 
+TEST_F(PushPark, ARedriveToTheSubscriptionStillInFlightIsBackInTheDlqAfterACrash) {
+  std::atomic<bool> hang{false};
+  test_webhook hook([&](const webhook_request&) { return hang ? webhook_reply{.hang = true} : webhook_reply{422, kRejected}; });
+  make_topic(1);
+  produce("1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
+  json def = topic_subscription("ledger-hook", hook.url());
+  def["timeout_ms"] = 60'000;
+  subscribe(def);
+  auto before = wait_for("/subscriptions/ledger-hook/dlq", [](const json& j) { return j.size() == 1; });
+  ASSERT_EQ(before.size(), 1u);
+
+  hang = true;
+  auto redriven = call("POST", "/subscriptions/ledger-hook/dlq/redrive", R"({"to":"subscription"})");
+  ASSERT_EQ(redriven.status, 200) << redriven.body;
+  auto s = wait_for("/subscriptions/ledger-hook", [](const json& j) { return j["in_flight"] == 1; });
+  EXPECT_EQ(s["dlq"], 0) << "redriven: out of the DLQ while it is pushed again";
+
+  // Only this process held the redriven message: the stored entry stays
+  // until its delivery finishes, so the crash finds it in the DLQ again.
+  restart(SIGKILL);
+  EXPECT_EQ(get("/subscriptions/ledger-hook/dlq"), before);
+}
+
 }  // namespace
 }  // namespace eventfabric::testing
