@@ -27,6 +27,11 @@ struct message {
   std::string type;                  // envelope `type`: X-Event-Type
   std::string trace_id;              // envelope `trace_id` (32 hex) for traceparent; may be empty
   std::string body;                  // the envelope JSON, the request body
+  // What a redrive to the source republishes besides key and body: the
+  // record's (or queue message's) own headers, and a queue message's
+  // message_id property.
+  std::vector<core::header> source_headers;
+  std::string source_message_id;
   bool operator==(const message&) const = default;
 };
 

@@ -265,6 +265,7 @@ core::result<completion> subscription::complete(uint64_t delivery_id, const outc
       return completion{verdict::redeliver};
     }
     ++stats_.processed;
+    settle(a.it);
     return completion{verdict::processed};
   }
   auto headers = protocol_headers(a.it.msg, a.it.attempts);

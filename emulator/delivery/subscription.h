@@ -24,7 +24,9 @@
 //    attempts the same way,
 //    is quarantined (separate from the DLQ, with a reason), unblocking its lane.
 //  - Redrive puts DLQ / quarantine entries back at the end of their lane with
-//    a fresh attempt count.
+//    a fresh attempt count; take() removes one for a caller that republishes
+//    it to the source instead. A parking_listener hears of every park and
+//    release (the push side persists them).
 //
 // Faults (when a faults::engine is given): asked once per attempt, before it
 // starts. fail: the attempt fails (transient, FAULT_INJECTED) without reaching
@@ -49,6 +51,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "emulator/core/clock.h"
@@ -110,6 +113,7 @@ struct parked_message {
   int64_t first_failure_ms = 0;
   int64_t last_failure_ms = 0;
   int64_t parked_ms = 0;
+  bool operator==(const parked_message&) const = default;
 };
 
 enum class verdict : uint8_t {
@@ -133,6 +137,21 @@ struct redrive_filter {
   std::optional<std::string> type;        // envelope type
   std::optional<std::string> error_code;  // last_error.code
   bool matches(const parked_message& p) const;
+};
+
+// Told about every change of the DLQ and the quarantine, synchronously,
+// before the call that made it returns, so that the owner can stage it in a
+// store together with what follows (an offset commit, an ack). No I/O here:
+// the owner decides what to do with it (emulator/push persists it).
+class parking_listener {
+ public:
+  virtual ~parking_listener() = default;
+  // `p` was just parked in `where`.
+  virtual void parked(parking where, const parked_message& p) = 0;
+  // The entry `id` is gone for good: purged, taken out (a redrive to the
+  // source), or redriven to the lanes and since then processed or parked
+  // again (until then a redriven entry is still owed to the consumer).
+  virtual void released(parking where, uint64_t id) = 0;
 };
 
 struct subscription_stats {
@@ -167,6 +186,15 @@ class subscription {
   // count) and returns their messages, so a server can also republish them.
   std::vector<message> redrive(parking where, const redrive_filter& f = {});
   std::size_t purge(parking where, const redrive_filter& f = {});
+  // Removes one entry and returns it (a redrive that republishes it to the
+  // source; counted as redriven); nullopt when there is none.
+  std::optional<parked_message> take(parking where, uint64_t id);
+  // Puts back an entry kept elsewhere (after a restart), with its id; later
+  // parked entries get larger ids. Not counted in the stats, not told to the
+  // listener. already_exists when the id is taken.
+  core::result<void> restore_parked(parking where, parked_message p);
+  // `l` (may be null) must outlive the subscription or be reset first.
+  void set_parking_listener(parking_listener* l) { listener_ = l; }
 
   std::size_t waiting() const;    // pending and retrying, in flight excluded
   std::size_t in_flight() const { return in_flight_.size(); }
@@ -193,6 +221,7 @@ class subscription {
     error_context last_error;
     std::string last_body;
     std::vector<core::header> last_headers;
+    std::optional<std::pair<parking, uint64_t>> redriven_from;  // the parked entry this redrive is owed to
   };
   struct lane {
     std::deque<item> pending;    // source order, head first
@@ -215,6 +244,8 @@ class subscription {
                   std::vector<core::header> headers);
   uint64_t park(parking where, park_reason reason, std::string why, item it);
   std::size_t abort_all();
+  // The item is finished: the entry it was redriven from (if any) is released.
+  void settle(const item& it);
 
   subscription_options opts_;
   core::clock* clk_;
@@ -225,6 +256,7 @@ class subscription {
   std::map<uint64_t, parked_message> dlq_, quarantine_;
   uint64_t next_seq_ = 1, next_delivery_ = 1, next_parked_ = 1;
   subscription_stats stats_;
+  parking_listener* listener_ = nullptr;
 };
 
 }  // namespace eventfabric::delivery

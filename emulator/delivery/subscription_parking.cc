@@ -1,5 +1,6 @@
 // DLQ and quarantine of a subscription: parking failed messages with their
 // error context, listing, redrive back to the source lane, and purge.
+#include <algorithm>
 #include <utility>
 
 #include "emulator/delivery/subscription.h"
@@ -37,8 +38,15 @@ uint64_t subscription::park(parking where, park_reason reason, std::string why, 
   p.parked_ms = clk_->now_ms();
   ++(where == parking::dlq ? stats_.dead_lettered : stats_.quarantined);
   const uint64_t id = p.id;
-  (where == parking::dlq ? dlq_ : quarantine_).emplace(id, std::move(p));
+  const auto& stored = (where == parking::dlq ? dlq_ : quarantine_).emplace(id, std::move(p)).first->second;
+  // The new entry first, then the old one goes: a store sees no gap.
+  if (listener_) listener_->parked(where, stored);
+  settle(it);
   return id;
+}
+
+void subscription::settle(const item& it) {
+  if (it.redriven_from && listener_) listener_->released(it.redriven_from->first, it.redriven_from->second);
 }
 
 std::vector<parked_message> subscription::list(parking where) const {
@@ -62,7 +70,10 @@ std::vector<message> subscription::redrive(parking where, const redrive_filter& 
       continue;
     }
     out.push_back(it->second.msg);
-    enqueue(std::move(it->second.msg));
+    // Released (for a listener's store) only once this delivery is finished.
+    item x = fresh(std::move(it->second.msg));
+    x.redriven_from = std::pair{where, it->first};
+    lanes_[key_of(x.msg)].pending.push_back(std::move(x));
     ++stats_.redriven;
     it = m.erase(it);
   }
@@ -70,8 +81,37 @@ std::vector<message> subscription::redrive(parking where, const redrive_filter& 
 }
 
 std::size_t subscription::purge(parking where, const redrive_filter& f) {
-  return std::erase_if(where == parking::dlq ? dlq_ : quarantine_,
-                       [&](const auto& kv) { return f.matches(kv.second); });
+  auto& m = where == parking::dlq ? dlq_ : quarantine_;
+  std::size_t n = 0;
+  for (auto it = m.begin(); it != m.end();) {
+    if (!f.matches(it->second)) {
+      ++it;
+      continue;
+    }
+    if (listener_) listener_->released(where, it->first);
+    it = m.erase(it);
+    ++n;
+  }
+  return n;
+}
+
+std::optional<parked_message> subscription::take(parking where, uint64_t id) {
+  auto& m = where == parking::dlq ? dlq_ : quarantine_;
+  auto node = m.extract(id);
+  if (node.empty()) return std::nullopt;
+  ++stats_.redriven;
+  if (listener_) listener_->released(where, id);
+  return std::move(node.mapped());
+}
+
+core::result<void> subscription::restore_parked(parking where, parked_message p) {
+  if (p.id == 0 || dlq_.contains(p.id) || quarantine_.contains(p.id))
+    return core::fail(core::errc::already_exists, "parked entry " + std::to_string(p.id) + " exists already",
+                      {{"id", std::to_string(p.id)}});
+  next_parked_ = std::max(next_parked_, p.id + 1);
+  const uint64_t id = p.id;
+  (where == parking::dlq ? dlq_ : quarantine_).emplace(id, std::move(p));
+  return {};
 }
 
 }  // namespace eventfabric::delivery

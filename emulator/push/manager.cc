@@ -27,7 +27,7 @@ manager::manager(core::broker& b, core::storage* store, faults::engine* faults, 
 manager::~manager() { stop(); }
 
 std::shared_ptr<live> manager::make_live(const definition& d) {
-  return std::make_shared<live>(d, b_.clk(), seed_for(seed_, d.name), faults_);
+  return std::make_shared<live>(d, b_.clk(), seed_for(seed_, d.name), faults_, store_);
 }
 
 void manager::launch(entry& e) {
@@ -87,7 +87,11 @@ core::result<void> manager::remove(std::string_view name) {
   e.state->stopped = true;
   if (e.run) e.run->stop();
   else if (e.state->src) e.state->src->close();
-  if (store_) store_->erase(kSubscriptionSpace, name);
+  if (store_) {
+    store_->erase(kSubscriptionSpace, name);
+    store_->erase_prefix(kParkedSpace, parked_prefix(name));
+  }
+  e.state->sub.set_parking_listener(nullptr);  // runners may outlive it: stage nothing more
   subs_.erase(it);
   return {};
 }
@@ -104,6 +108,13 @@ live* manager::find(std::string_view name) {
 }
 
 core::result<bool> manager::restore(std::string_view space, std::string_view key, std::string_view value) {
+  if (space == kParkedSpace) {
+    // Kept until finish_restore(): the definitions may come after them.
+    auto row = decode_parked(key, value);
+    if (!row) return std::unexpected(row.error());
+    restored_parked_.push_back(std::move(*row));
+    return true;
+  }
   if (space != kSubscriptionSpace) return false;
   if (value.empty() || static_cast<uint8_t>(value[0]) != kFormatVersion)
     return core::fail(core::errc::storage_error, "corrupt stored subscription '" + std::string(key) + "'",
@@ -119,6 +130,14 @@ core::result<bool> manager::restore(std::string_view space, std::string_view key
 }
 
 void manager::finish_restore() {
+  // Parked entries back into their subscriptions (entries of a subscription
+  // without a definition cannot exist: remove() erases them with it).
+  for (auto& row : restored_parked_) {
+    auto it = subs_.find(row.subscription);
+    if (it == subs_.end()) continue;
+    (void)it->second.state->sub.restore_parked(row.where, std::move(row.entry));
+  }
+  restored_parked_.clear();
   // Sources open in the runner (the core is fully restored by then).
   for (auto& [name, e] : subs_) launch(e);
 }
@@ -132,6 +151,7 @@ void manager::clear() {
     if (e.run) e.run->stop();
   }
   subs_.clear();
+  restored_parked_.clear();
 }
 
 }  // namespace eventfabric::push

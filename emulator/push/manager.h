@@ -5,11 +5,12 @@
 // Definitions are a core::extension: attach the manager to the broker and
 // its writes commit with broker::sync() (group commit) and are restored on
 // recovery. Space "psub", key = the subscription name, value = u8 version 1 +
-// the definition's canonical JSON (push::to_json). Only definitions persist:
-// retry state, the DLQ and the quarantine live in memory (after a restart a
-// topic subscription resumes from its committed offsets and a queue
-// subscription from what is unacked, so messages not finished are delivered
-// again; parked ones are not restored).
+// the definition's canonical JSON (push::to_json). The DLQ and quarantine
+// entries persist too (space "ppark", see parked_store.h) and are put back
+// into their subscription on recovery; deleting a subscription erases them.
+// Retry state lives in memory (after a restart a topic subscription resumes
+// from its committed offsets and a queue subscription from what is unacked,
+// so messages not finished are delivered again).
 //
 // Without start() (in-memory tests) subscriptions are created and inspected
 // but nothing is pushed. Single-threaded: the broker's strand.
@@ -27,6 +28,7 @@
 #include "emulator/faults/engine.h"
 #include "emulator/push/definition.h"
 #include "emulator/push/live.h"
+#include "emulator/push/parked_store.h"
 #include "emulator/push/runner.h"
 
 namespace eventfabric::push {
@@ -79,6 +81,7 @@ class manager final : public core::extension {
   boost::asio::io_context* io_ = nullptr;
   verdict_listener on_verdict_;
   std::map<std::string, entry, std::less<>> subs_;
+  std::vector<parked_row> restored_parked_;  // during recovery, until finish_restore()
 };
 
 }  // namespace eventfabric::push

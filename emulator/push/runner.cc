@@ -113,10 +113,8 @@ struct runner::impl : std::enable_shared_from_this<impl> {
     auto c = s.sub.complete(d.id, o);
     if (c) {
       const auto v = c->result;
-      if ((v == delivery::verdict::processed || v == delivery::verdict::dead_lettered ||
-           v == delivery::verdict::quarantined) &&
-          s.src)
-        s.src->done(d.msg);
+      // Parked messages were let go by the parking journal (after staging the entry).
+      if (v == delivery::verdict::processed && s.src) s.src->done(d.msg);
       if (c->restart_consumer) self->drop_connections();
       if (self->on_verdict)
         self->on_verdict(s.def.name, v, o,

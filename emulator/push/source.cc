@@ -89,6 +89,7 @@ class topic_source final : public source {
         m.partition = partition;
         m.offset = r.offset;
         if (r.key) m.key = std::move(r.key);
+        m.source_headers = std::move(r.headers);
         if (m.envelope_id.empty())
           m.envelope_id = d_.source + "-" + std::to_string(partition) + "-" + std::to_string(r.offset);
         p.outstanding.insert(r.offset);
@@ -161,6 +162,8 @@ class queue_source final : public source {
     for (auto& d : *got) {
       delivery::message m = message_from_body(delivery::source_kind::queue, d_.source, std::move(d.msg.body));
       m.queue_id = d.msg.id;
+      m.source_headers = std::move(d.msg.headers);
+      m.source_message_id = d.msg.message_id;
       if (m.envelope_id.empty())
         m.envelope_id = d.msg.message_id.empty() ? d_.source + "-" + std::to_string(d.msg.id) : d.msg.message_id;
       held_[d.msg.id] = d.delivery_tag;

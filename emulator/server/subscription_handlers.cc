@@ -2,10 +2,12 @@
 //   POST /subscriptions, GET /subscriptions, GET|DELETE /subscriptions/{name}
 //   GET    /subscriptions/{name}/dlq            (and /quarantine) list with error context
 //   GET    /subscriptions/{name}/dlq/{id}
-//   POST   /subscriptions/{name}/dlq/redrive    body filter {id, type, error_code}; empty = all
+//   POST   /subscriptions/{name}/dlq/redrive    body filter {id, type, error_code}; empty = all;
+//                                                 "to": "source" (default: republish) or "subscription"
 //   DELETE /subscriptions/{name}/dlq            purge, the same filter as query parameters (or body)
 // The definition format is push::parse_definition's (emulator/push/definition.h).
 #include "emulator/push/manager.h"
+#include "emulator/push/redrive.h"
 #include "emulator/server/app.h"
 #include "emulator/server/errors.h"
 #include "emulator/server/handler_util.h"
@@ -69,10 +71,25 @@ json parked_json(const delivery::parked_message& p) {
           {"message", std::move(body)}};
 }
 
+// What a redrive or purge acts on, and (redrive only) where it sends it.
+struct selection {
+  delivery::redrive_filter filter;
+  push::redrive_target to = push::redrive_target::source;
+};
+
+response bad_target(const std::string& value) {
+  return error_response(400, core::errc::invalid_argument,
+                        "to must be \"source\" (republish to the topic or queue) or \"subscription\" (push again to "
+                        "this subscription only), not \"" + value + "\"",
+                        {{"field", "to"}});
+}
+
 // The filter of a redrive or purge: JSON body {"id", "type", "error_code"}
-// (all optional; empty = everything), or the same as query parameters.
-decoded<delivery::redrive_filter> filter_of(const request& req) {
-  delivery::redrive_filter f;
+// (all optional; empty = everything), or the same as query parameters; a
+// redrive also takes "to" ("source", the default, or "subscription").
+decoded<selection> selection_of(const request& req, bool redrive) {
+  selection sel;
+  delivery::redrive_filter& f = sel.filter;
   if (auto id = req.param("id"); !id.empty()) {
     auto n = parse_int(id, "id", 1);
     if (auto* err = std::get_if<response>(&n)) return *err;
@@ -80,16 +97,28 @@ decoded<delivery::redrive_filter> filter_of(const request& req) {
   }
   if (auto t = req.param("type"); !t.empty()) f.type = std::string(t);
   if (auto c = req.param("error_code"); !c.empty()) f.error_code = std::string(c);
-  if (req.body.empty()) return f;
+  if (auto to = req.param("to"); redrive && !to.empty()) {
+    auto t = push::parse_redrive_target(to);
+    if (!t) return bad_target(std::string(to));
+    sel.to = *t;
+  }
+  if (req.body.empty()) return sel;
   if (auto bad = require_content_type(req, {"application/json"})) return *bad;
   auto body = parse_json_body(req);
   if (auto* err = std::get_if<response>(&body)) return *err;
   const json& j = std::get<json>(body);
   if (!j.is_object()) return error_response(400, core::errc::invalid_argument, "the filter must be a JSON object");
   for (const auto& [k, v] : j.items())
-    if (k != "id" && k != "type" && k != "error_code")
+    if (k != "id" && k != "type" && k != "error_code" && (!redrive || k != "to"))
       return error_response(400, core::errc::invalid_argument,
-                            "unknown filter field '" + k + "' (id, type, error_code)", {{"field", k}});
+                            "unknown field '" + k + (redrive ? "' (id, type, error_code, to)" : "' (id, type, error_code)"),
+                            {{"field", k}});
+  if (j.contains("to")) {
+    if (!j["to"].is_string()) return bad_target(j["to"].dump());
+    auto t = push::parse_redrive_target(j["to"].get<std::string>());
+    if (!t) return bad_target(j["to"].get<std::string>());
+    sel.to = *t;
+  }
   auto id = int_field(j, "id", 1, INT64_MAX);
   if (auto* err = std::get_if<response>(&id)) return *err;
   if (auto v = std::get<std::optional<int64_t>>(id)) f.id = static_cast<uint64_t>(*v);
@@ -98,7 +127,7 @@ decoded<delivery::redrive_filter> filter_of(const request& req) {
     if (auto* err = std::get_if<response>(&s)) return *err;
     if (j.contains(field)) (std::string_view(field) == "type" ? f.type : f.error_code) = std::get<std::string>(s);
   }
-  return f;
+  return sel;
 }
 
 // The subscription named in the path, or the response to send.
@@ -131,23 +160,38 @@ void add_parking_routes(router& r, const std::string& base, parking where) {
     return json_response(200, parked_json(*e));
   });
   r.add("POST", base + "/redrive", [where](app& a, const request& req, const path_params& p) -> outcome {
-    auto f = filter_of(req);
-    if (auto* err = std::get_if<response>(&f)) return *err;
+    auto sel = selection_of(req, true);
+    if (auto* err = std::get_if<response>(&sel)) return *err;
     auto l = lookup(a, p);
     if (auto* err = std::get_if<response>(&l)) return *err;
-    const auto moved = std::get<push::live*>(l)->sub.redrive(where, std::get<delivery::redrive_filter>(f));
+    const auto& [filter, to] = std::get<selection>(sel);
+    auto moved = push::redrive(a.broker(), *std::get<push::live*>(l), where, filter, to);
+    // Republished records / messages and erased entries are staged: commit
+    // them (also after a partial failure) before answering.
+    if (to == push::redrive_target::source) a.data_arrived();
     a.options().subscriptions->wake();
+    if (!moved) {
+      auto resp = error_response(moved.error());
+      resp.needs_sync = true;
+      return resp;
+    }
     json ids = json::array();
-    for (const auto& m : moved) ids.push_back(m.envelope_id);
-    return json_response(200, {{"redriven", moved.size()}, {"event_ids", ids}});
+    for (const auto& m : *moved) ids.push_back(m.envelope_id);
+    auto resp = json_response(200, {{"redriven", moved->size()},
+                                    {"to", to == push::redrive_target::source ? "source" : "subscription"},
+                                    {"event_ids", ids}});
+    resp.needs_sync = true;
+    return resp;
   });
   r.add("DELETE", base, [where](app& a, const request& req, const path_params& p) -> outcome {
-    auto f = filter_of(req);
-    if (auto* err = std::get_if<response>(&f)) return *err;
+    auto sel = selection_of(req, false);
+    if (auto* err = std::get_if<response>(&sel)) return *err;
     auto l = lookup(a, p);
     if (auto* err = std::get_if<response>(&l)) return *err;
-    const auto n = std::get<push::live*>(l)->sub.purge(where, std::get<delivery::redrive_filter>(f));
-    return json_response(200, {{"purged", n}});
+    const auto n = std::get<push::live*>(l)->sub.purge(where, std::get<selection>(sel).filter);
+    auto resp = json_response(200, {{"purged", n}});
+    resp.needs_sync = true;  // the erased entries
+    return resp;
   });
 }
 

@@ -600,6 +600,9 @@ TEST_F(OpenApiTest, ExamplesGetTheirDocumentedStatus) {
     step("GET", sub + parked + "/{id}", 400, {.path = {{"id", "zero"}}});
     step("POST", sub + parked + "/redrive", 200, {.example = "by_code"});
     step("POST", sub + parked + "/redrive", 200, {.example = "all"});
+    auto to_sub = json::parse(step("POST", sub + parked + "/redrive", 200, {.example = "to_subscription"}).body, nullptr, false);
+    EXPECT_EQ(to_sub["to"], "subscription");
+    step("POST", sub + parked + "/redrive", 400, {.example = "bad_target"});
     step("DELETE", sub + parked, 200);
     step("DELETE", sub + parked, 400, {.query = {{"id", "x"}}});
   }

@@ -3,103 +3,20 @@
 // Waits are bounded polls of the server's own state, never timing assertions.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <filesystem>
-#include <functional>
-#include <nlohmann/json.hpp>
-
-#include "tests/support/http_client.h"
-#include "tests/support/test_webhook.h"
+#include "tests/server/push_fixture.h"
 
 namespace eventfabric {
 namespace {
 
 using json = nlohmann::json;
-namespace fs = std::filesystem;
+using testing::envelope;
+using testing::kQueue;
+using testing::kTopic;
+using testing::PushHttp;
 using testing::test_webhook;
+using testing::topic_subscription;
 using testing::webhook_reply;
 using testing::webhook_request;
-
-const std::string kTopic = "billing.payment.captured.v1";
-const std::string kQueue = "billing.capture.high";
-
-std::string envelope(const std::string& id, const std::string& key = "cus_42") {
-  return json{{"id", id},
-              {"type", "billing.payment.captured.v1"},
-              {"occurred_at", "2025-03-14T09:26:53Z"},
-              {"source", "billing-service"},
-              {"correlation_id", "inv-1"},
-              {"trace_id", "4bf92f3577b34da6a3ce929d0e0e4736"},
-              {"payload", {{"amount", 10}}},
-              {"metadata", {{"partition_key", key}}}}
-      .dump();
-}
-
-class PushHttp : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ef-push-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-    start();
-  }
-  void TearDown() override {
-    srv_.reset();
-    fs::remove_all(dir_);
-  }
-  void start() {
-    port_ = testing::free_port();
-    srv_ = std::make_unique<testing::server_process>(EF_EVENTFABRIC_BIN,
-                                                     std::vector<std::string>{"--data-dir", (dir_ / "data").string()});
-    ASSERT_TRUE(srv_->start(port_));
-    client_ = std::make_unique<testing::http_client>(port_);
-  }
-  testing::http_reply call(const std::string& method, const std::string& target, const std::string& body = "",
-                           const std::string& ct = "application/json") {
-    return client_->call(method, target, body, ct);
-  }
-  json get(const std::string& target) {
-    auto r = call("GET", target);
-    EXPECT_EQ(r.status, 200) << target << ": " << r.body;
-    return json::parse(r.body, nullptr, false);
-  }
-  void make_topic(int partitions = 1) {
-    auto r = call("POST", "/admin/topics", json{{"name", kTopic}, {"partitions", partitions}}.dump());
-    ASSERT_EQ(r.status, 201) << r.body;
-  }
-  void produce(const std::string& id, const std::string& key = "cus_42") {
-    auto r = call("POST", "/topics/" + kTopic, json{{"records", {{{"value", json::parse(envelope(id, key))}}}}}.dump(),
-                  "application/vnd.kafka.json.v2+json");
-    ASSERT_EQ(r.status, 200) << r.body;
-  }
-  json subscribe(json def) {
-    auto r = call("POST", "/subscriptions", def.dump());
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false);
-  }
-  // Polls GET `target` until `pred` holds (bounded: 20 s).
-  json wait_for(const std::string& target, const std::function<bool(const json&)>& pred) {
-    json last;
-    for (int i = 0; i < 2000; ++i) {
-      last = get(target);
-      if (pred(last)) return last;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    ADD_FAILURE() << "timed out waiting on " << target << "; last: " << last.dump();
-    return last;
-  }
-
-  fs::path dir_;
-  uint16_t port_ = 0;
-  std::unique_ptr<testing::server_process> srv_;
-  std::unique_ptr<testing::http_client> client_;
-};
-
-json topic_subscription(const std::string& name, const std::string& url) {
-  return {{"name", name},          {"topic", kTopic},           {"start", "earliest"}, {"url", url},
-          {"initial_delay_ms", 5}, {"max_delay_ms", 20},        {"max_attempts", 5},   {"timeout_ms", 2000}};
-}
 
 TEST_F(PushHttp, TransientFailuresAreRetriedUntilProcessed) {
   std::atomic<int> calls{0};
