@@ -98,7 +98,7 @@ TEST(JsonScan, CursorSlicesValuesAndStrings) {
 
 TEST(JsonWrite, StringsEscapeAndReplaceInvalidUtf8) {
   std::string out;
-  append_json_string(out, std::string("a\"b\\c\n\x01\x7f\xC3\xA9\xFF\xC3", 11));
+  append_json_string(out, std::string("a\"b\\c\n\x01\x7f\xC3\xA9\xFF\xC3", 12));
   EXPECT_EQ(out, "\"a\\\"b\\\\c\\n\\u0001\x7f\xC3\xA9\xEF\xBF\xBD\xEF\xBF\xBD\"");
   EXPECT_TRUE(json::accept(out));
 }
