@@ -120,29 +120,14 @@ json_writer& json_writer::string(std::string_view s) {
   return *this;
 }
 
-namespace {
-
-template <class Int>
-void append_int(std::string& out, Int v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
-}
-
-}  // namespace
-
 json_writer& json_writer::number(int64_t v) {
-  separate();
-  append_int(out_, v);
-  comma_ = true;
-  return *this;
+  char buf[24];
+  return raw({buf, std::to_chars(buf, buf + sizeof buf, v).ptr});
 }
 
 json_writer& json_writer::number(uint64_t v) {
-  separate();
-  append_int(out_, v);
-  comma_ = true;
-  return *this;
+  char buf[24];
+  return raw({buf, std::to_chars(buf, buf + sizeof buf, v).ptr});
 }
 
 json_writer& json_writer::value(std::string_view text) {
