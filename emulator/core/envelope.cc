@@ -31,39 +31,48 @@ int days_in_month(int year, int month) {
   return month == 2 && leap ? 29 : days[month - 1];
 }
 
-void require_string(const json& j, const char* field, std::vector<violation>& out, std::string* dest) {
-  auto it = j.find(field);
-  if (it == j.end() || it->is_null()) {
+using kind = envelope_view::kind;
+
+void require_string(const envelope_view::field& f, const char* field, std::vector<violation>& out, std::string* dest) {
+  if (f.k == kind::missing || f.k == kind::null) {
     out.push_back({field, std::string("Missing field ") + field});
-  } else if (!it->is_string()) {
+  } else if (f.k != kind::string) {
     out.push_back({field, std::string("Field ") + field + " must be a string"});
-  } else if (it->get_ref<const std::string&>().empty()) {
+  } else if (f.text.empty()) {
     out.push_back({field, std::string("Field ") + field + " must not be empty"});
   } else {
-    *dest = it->get<std::string>();
+    *dest = f.text;
   }
 }
 
-void check_metadata(const json& j, envelope& env, std::vector<violation>& out) {
-  auto it = j.find("metadata");
-  if (it == j.end() || it->is_null()) {
+void check_metadata(const envelope_view& view, envelope& env, std::vector<violation>& out) {
+  if (view.metadata.k == kind::missing || view.metadata.k == kind::null) {
     out.push_back({"metadata", "Missing field metadata"});
     return;
   }
-  if (!it->is_object()) {
+  if (view.metadata.k != kind::object) {
     out.push_back({"metadata", "Field metadata must be an object"});
     return;
   }
   for (const char* f : {"partition_key", "tenant_id"}) {
-    auto v = it->find(f);
-    if (v == it->end() || v->is_null()) continue;
+    const bool key = std::string_view(f) == "partition_key";
+    const auto& v = key ? view.partition_key : view.tenant_id;
+    if (v.k == kind::missing || v.k == kind::null) continue;
     const std::string path = std::string("metadata.") + f;
-    if (!v->is_string() || v->get_ref<const std::string&>().empty()) {
+    if (v.k != kind::string || v.text.empty()) {
       out.push_back({path, "Field " + path + " must be a non-empty string"});
       continue;
     }
-    (std::string_view(f) == "partition_key" ? env.partition_key : env.tenant_id) = v->get<std::string>();
+    (key ? env.partition_key : env.tenant_id) = std::string(v.text);
   }
+}
+
+envelope_view::field field_of(const json& o, const char* name) {
+  auto it = o.find(name);
+  if (it == o.end()) return {};
+  if (it->is_null()) return {kind::null, {}};
+  if (it->is_string()) return {kind::string, it->get_ref<const std::string&>()};
+  return {it->is_object() ? kind::object : kind::other, {}};
 }
 
 }  // namespace
@@ -122,32 +131,52 @@ envelope_check check_envelope(std::string_view text) {
 }
 
 envelope_check check_parsed_envelope(const json& j) {
+  envelope_view view;
+  view.object = j.is_object();
+  if (view.object) {
+    view.id = field_of(j, "id");
+    view.type = field_of(j, "type");
+    view.occurred_at = field_of(j, "occurred_at");
+    view.source = field_of(j, "source");
+    view.correlation_id = field_of(j, "correlation_id");
+    view.trace_id = field_of(j, "trace_id");
+    view.payload = field_of(j, "payload");
+    view.metadata = field_of(j, "metadata");
+    if (view.metadata.k == kind::object) {
+      const json& md = j["metadata"];
+      view.partition_key = field_of(md, "partition_key");
+      view.tenant_id = field_of(md, "tenant_id");
+    }
+  }
+  return check_envelope_view(view);
+}
+
+envelope_check check_envelope_view(const envelope_view& view) {
   envelope_check out;
-  if (!j.is_object()) {
+  if (!view.object) {
     out.violations.push_back({"", "The envelope must be a JSON object"});
     return out;
   }
   envelope env;
   auto& v = out.violations;
-  require_string(j, "id", v, &env.id);
+  require_string(view.id, "id", v, &env.id);
   if (!env.id.empty() && !is_uuid(env.id)) v.push_back({"id", "Field id must be a UUID"});
-  require_string(j, "type", v, &env.type);
+  require_string(view.type, "type", v, &env.type);
   if (!env.type.empty())
     if (auto ok = check_event_type(env.type); !ok) v.push_back({"type", ok.error().message});
-  require_string(j, "occurred_at", v, &env.occurred_at);
+  require_string(view.occurred_at, "occurred_at", v, &env.occurred_at);
   if (!env.occurred_at.empty() && !is_rfc3339(env.occurred_at))
     v.push_back({"occurred_at", "Field occurred_at must be an RFC 3339 date-time, e.g. 2024-05-01T12:00:00Z"});
-  require_string(j, "source", v, &env.source);
-  require_string(j, "correlation_id", v, &env.correlation_id);
-  require_string(j, "trace_id", v, &env.trace_id);
+  require_string(view.source, "source", v, &env.source);
+  require_string(view.correlation_id, "correlation_id", v, &env.correlation_id);
+  require_string(view.trace_id, "trace_id", v, &env.trace_id);
   if (!env.trace_id.empty() && !is_trace_id(env.trace_id))
     v.push_back({"trace_id", "Field trace_id must be a W3C trace id: 32 lower-case hex digits, not all zero"});
-  auto payload = j.find("payload");
-  if (payload == j.end() || payload->is_null())
+  if (view.payload.k == kind::missing || view.payload.k == kind::null)
     v.push_back({"payload", "Missing field payload"});
-  else if (!payload->is_object())
+  else if (view.payload.k != kind::object)
     v.push_back({"payload", "Field payload must be an object"});
-  check_metadata(j, env, v);
+  check_metadata(view, env, v);
   if (v.empty()) out.value = std::move(env);
   return out;
 }

@@ -38,6 +38,26 @@ struct envelope_check {
   bool ok() const { return violations.empty(); }
 };
 
+// The envelope's fields as a document holds them, so that the same rules run
+// on a DOM or on a scan of the text. `text` is a string's content.
+struct envelope_view {
+  enum class kind : unsigned char { missing, null, string, object, other };
+  struct field {
+    kind k = kind::missing;
+    std::string_view text;
+  };
+  bool object = false;  // the document is an object
+  field id, type, occurred_at, source, correlation_id, trace_id, payload, metadata;
+  field partition_key, tenant_id;  // in metadata, when it is an object
+  // Carries any envelope field (null counts): the server validates such values.
+  bool marked() const noexcept;
+};
+// Reads the fields straight from JSON text (json_cursor, no DOM). False when
+// it cannot say for sure: malformed text, or an escape in a key or a wanted
+// string; parse the text then.
+bool scan_envelope_view(std::string_view json, envelope_view& out) noexcept;
+envelope_check check_envelope_view(const envelope_view& v);
+
 // Never throws, whatever the input (malformed JSON, invalid UTF-8, huge nesting).
 envelope_check check_envelope(std::string_view json);
 // The same rules on an already parsed document (saves a parse when the caller has one).

@@ -6,6 +6,7 @@
 //   GET    .../records?timeout=MS&max_bytes=N                  long-poll for records
 //   POST   .../offsets                                         commit (empty body: all fetched)
 //   POST   .../positions                                       seek
+#include "emulator/core/json_write.h"
 #include "emulator/server/app.h"
 #include "emulator/server/consumer_instances.h"
 #include "emulator/server/handler_util.h"
@@ -87,18 +88,25 @@ outcome subscribe(app& a, const request& req, const path_params& p) {
   return resp;
 }
 
-json records_json(const std::vector<fetched_record>& recs) {
-  json out = json::array();
+std::string records_text(const std::vector<fetched_record>& recs) {
+  std::string body;
+  std::size_t bytes = 0;
+  for (const auto& f : recs) bytes += f.rec.value.size() + f.topic.size() + 96;
+  body.reserve(bytes + 2);
+  core::json_writer w(body);
+  w.begin_array();
   for (const auto& f : recs) {
-    json value = json::parse(f.rec.value, nullptr, false);
-    out.push_back({{"topic", f.topic},
-                   {"key", f.rec.key ? json(*f.rec.key) : json(nullptr)},
-                   {"value", value.is_discarded() ? json(f.rec.value) : value},
-                   {"partition", f.partition},
-                   {"offset", f.rec.offset},
-                   {"timestamp", f.rec.timestamp_ms}});
+    w.begin_object().key("key");
+    if (f.rec.key)
+      w.string(*f.rec.key);
+    else
+      w.null();
+    w.key("offset").number(f.rec.offset).key("partition").number(f.partition);
+    w.key("timestamp").number(f.rec.timestamp_ms).key("topic").string(f.topic).key("value").value(f.rec.value);
+    w.end_object();
   }
-  return out;
+  w.end_array();
+  return body;
 }
 
 outcome records(app& a, const request& req, const path_params& p) {
@@ -118,7 +126,7 @@ outcome records(app& a, const request& req, const path_params& p) {
       a.metrics().observe("eventfabric_delivery_latency_seconds", {{"topic", f.topic}},
                           static_cast<double>(std::max<int64_t>(0, now - f.rec.timestamp_ms)) / 1000.0);
     }
-    auto resp = json_response(200, records_json(*got), "application/vnd.kafka.json.v2+json");
+    auto resp = json_text_response(200, records_text(*got), "application/vnd.kafka.json.v2+json");
     resp.needs_sync = true;  // auto-commit and group state
     return resp;
   };

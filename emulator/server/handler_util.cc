@@ -65,6 +65,14 @@ response json_response(int status, const json& body, std::string content_type) {
   return r;
 }
 
+response json_text_response(int status, std::string body, std::string content_type) {
+  response r;
+  r.status = status;
+  r.content_type = std::move(content_type);
+  r.body = std::move(body);
+  return r;
+}
+
 response no_content() {
   response r;
   r.status = 204;

@@ -40,6 +40,8 @@ std::optional<response> require_websocket(const request& req);
 decoded<bool> from_beginning(const request& req);
 
 response json_response(int status, const json& body, std::string content_type = "application/json");
+// A body already written as JSON text (core::json_writer).
+response json_text_response(int status, std::string body, std::string content_type = "application/json");
 response no_content();
 
 // Typed field access; errors are errc::invalid_argument naming the field

@@ -15,24 +15,19 @@
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
 #include "emulator/server/produce_faults.h"
+#include "emulator/server/record_text.h"
 #include "emulator/server/router.h"
 
 namespace eventfabric::server {
 namespace {
 
-json message_json(const core::message& m) {
-  json body = json::parse(m.body, nullptr, false);
-  json headers = json::object();
-  for (const auto& h : m.headers) headers[h.key] = h.value;
-  json deaths = json::array();
-  for (const auto& d : m.deaths)
-    deaths.push_back({{"reason", d.reason}, {"queue", d.queue}, {"count", d.count}, {"time", d.time_ms},
-                      {"exchange", d.exchange}, {"routing-keys", d.routing_keys}});
-  json out = {{"id", m.id},           {"exchange", m.exchange}, {"routing_key", m.routing_key},
-              {"message_id", m.message_id}, {"priority", m.priority}, {"published_ms", m.published_ms},
-              {"headers", headers},   {"body", body.is_discarded() ? json(m.body) : body}};
-  if (!deaths.empty()) out["x-death"] = deaths;
-  return out;
+std::string messages_text(const std::vector<core::message>& msgs) {
+  std::string body;
+  core::json_writer w(body);
+  w.begin_array();
+  for (const auto& m : msgs) write_message(w, m);
+  w.end_array();
+  return body;
 }
 
 // The live, non-consuming tail of a queue: every message enqueued after the
@@ -53,9 +48,12 @@ live_batch tail_next(app& a, queue_tail& t, std::size_t max) {
     return out;
   }
   for (const auto& m : got->first) {
-    json frame = message_json(m);
-    frame["queue"] = t.queue;
-    out.frames.push_back(frame.dump(-1, ' ', false, json::error_handler_t::replace));
+    std::string frame;
+    core::json_writer w(frame);
+    w.begin_object();
+    write_message_members(w, m);
+    w.key("queue").string(t.queue).end_object();
+    out.frames.push_back(std::move(frame));
     t.after = m.id;
   }
   if (auto owed = queues.since(t.queue, std::max(t.after, t.live_from), 0)) out.behind = owed->second;
@@ -92,7 +90,7 @@ decoded<core::publish_request> decode_publish(const json& j, std::string exchang
   if (body == j.end()) return error_response(400, core::errc::invalid_argument, "missing field body", {{"field", "body"}});
   p.body = body->is_string() ? body->get<std::string>() : body->dump();
   if (looks_like_envelope(*body)) {
-    auto check = core::check_envelope(p.body);
+    auto check = core::check_parsed_envelope(*body);
     if (!check.ok()) return error_response(core::to_error(check.violations));
     if (p.message_id.empty()) p.message_id = check.value->id;
   }
@@ -165,13 +163,18 @@ outcome receive(app& a, const request& req, const path_params& p) {
     auto got = a.broker().queues().receive(queue, tag, n, lease_ms);
     if (!got) return error_response(got.error());
     if (got->empty() && !final) return std::nullopt;
-    json out = json::array();
+    std::string out;
+    core::json_writer w(out);
+    w.begin_array();
     for (const auto& d : *got) {
-      out.push_back({{"delivery_tag", d.delivery_tag}, {"redelivered", d.redelivered},
-                     {"delivery_count", d.delivery_count}, {"queue", d.queue}, {"message", message_json(d.msg)}});
+      w.begin_object().key("delivery_count").number(d.delivery_count).key("delivery_tag").number(d.delivery_tag);
+      w.key("message");
+      write_message(w, d.msg);
+      w.key("queue").string(d.queue).key("redelivered").boolean(d.redelivered).end_object();
       a.metrics().count("eventfabric_consumed_total", {{"queue", queue}});
     }
-    auto resp = json_response(200, out);
+    w.end_array();
+    auto resp = json_text_response(200, std::move(out));
     resp.needs_sync = !got->empty();
     return resp;
   };
@@ -277,18 +280,14 @@ void add_queue_routes(router& r) {
     if (auto* e = std::get_if<response>(&max)) return *e;
     auto msgs = a.broker().queues().peek(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)));
     if (!msgs) return error_response(msgs.error());
-    json out = json::array();
-    for (const auto& m : *msgs) out.push_back(message_json(m));
-    return json_response(200, out);
+    return json_text_response(200, messages_text(*msgs));
   });
   r.add("GET", "/queues/{queue}/dead", [](app& a, const request& req, const path_params& p) -> outcome {
     auto max = parse_int(req.param("max", "100"), "max", 1, 10'000);
     if (auto* e = std::get_if<response>(&max)) return *e;
     auto msgs = a.broker().queues().dead_letters(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)));
     if (!msgs) return error_response(msgs.error());
-    json out = json::array();
-    for (const auto& m : *msgs) out.push_back(message_json(m));
-    return json_response(200, out);
+    return json_text_response(200, messages_text(*msgs));
   });
   r.add("POST", "/queues/{queue}/receive", receive);
   r.add("GET", "/ws/queues/{queue}", tail_queue);

@@ -9,6 +9,8 @@
 #include "emulator/server/handler_util.h"
 #include "emulator/server/handlers.h"
 #include "emulator/server/produce_faults.h"
+#include "emulator/server/produce_scan.h"
+#include "emulator/server/record_text.h"
 #include "emulator/server/router.h"
 
 namespace eventfabric::server {
@@ -74,7 +76,7 @@ decoded<core::produce_record> decode_record(const json& rec, std::size_t index, 
   if (auto k = rec.find("key"); k != rec.end() && !k->is_null())
     pr.rec.key = k->is_string() ? k->get<std::string>() : k->dump();
   if (looks_like_envelope(*value)) {
-    auto check = core::check_envelope(pr.rec.value);
+    auto check = core::check_parsed_envelope(*value);
     if (!check.ok()) {
       auto e = core::to_error(check.violations);
       e.details.emplace_back("index", std::to_string(index));
@@ -87,8 +89,8 @@ decoded<core::produce_record> decode_record(const json& rec, std::size_t index, 
   return pr;
 }
 
-outcome produce(app& a, const request& req, const std::string& topic, std::optional<int32_t> partition) {
-  if (auto bad = require_content_type(req, kProduceTypes)) return *bad;
+// The DOM path: the exact error for any body the scan does not take.
+decoded<scanned_produce> decode_produce_body(const request& req, std::optional<int32_t> partition) {
   auto body = parse_json_body(req);
   if (auto* err = std::get_if<response>(&body)) return *err;
   const json& j = std::get<json>(body);
@@ -96,16 +98,28 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
   if (!j.is_object() || records == j.end() || !records->is_array() || records->empty())
     return error_response(400, core::errc::invalid_argument, "the body must be {\"records\":[{\"value\":...}, ...]}",
                           {{"field", "records"}});
-  std::vector<core::produce_record> batch;
+  scanned_produce out;
   for (std::size_t i = 0; i < records->size(); ++i) {
     auto pr = decode_record((*records)[i], i, partition);
     if (auto* err = std::get_if<response>(&pr)) return *err;
-    batch.push_back(std::move(std::get<core::produce_record>(pr)));
+    out.records.push_back(std::move(std::get<core::produce_record>(pr)));
   }
-  std::string id;  // the first record's envelope id, for the fault schedule
   if (const json& first = (*records)[0]; first.is_object())
     if (auto v = first.find("value"); v != first.end() && v->is_object())
-      if (auto i = v->find("id"); i != v->end() && i->is_string()) id = i->get<std::string>();
+      if (auto i = v->find("id"); i != v->end() && i->is_string()) out.first_id = i->get<std::string>();
+  return out;
+}
+
+outcome produce(app& a, const request& req, const std::string& topic, std::optional<int32_t> partition) {
+  if (auto bad = require_content_type(req, kProduceTypes)) return *bad;
+  std::optional<scanned_produce> scanned = scan_produce_body(req.body, partition);
+  if (!scanned) {
+    auto slow = decode_produce_body(req, partition);
+    if (auto* err = std::get_if<response>(&slow)) return *err;
+    scanned = std::move(std::get<scanned_produce>(slow));
+  }
+  auto& batch = scanned->records;
+  const std::string& id = scanned->first_id;  // for the fault schedule
   const auto injected = produce_fault(a, faults::target_type::topic, topic, id);
   if (injected && !injected->params.after_append) return produce_fault_response(*injected, false);
   if (a.options().auto_create_topics && !a.broker().topics().exists(topic)) {
@@ -116,13 +130,16 @@ outcome produce(app& a, const request& req, const std::string& topic, std::optio
   }
   auto produced = a.broker().topics().produce(topic, std::move(batch));
   if (!produced) return error_response(produced.error());
-  json offsets = json::array();
+  std::string offsets;
+  core::json_writer w(offsets);
+  w.begin_object().key("key_schema_id").null().key("offsets").begin_array();
   for (const auto& p : *produced)
-    offsets.push_back({{"partition", p.partition}, {"offset", p.offset}, {"error_code", nullptr}, {"error", nullptr}});
+    w.begin_object().key("error").null().key("error_code").null().key("offset").number(p.offset).key("partition").number(p.partition).end_object();
+  w.end_array().key("value_schema_id").null().end_object();
   a.metrics().count("eventfabric_produced_total", {{"topic", topic}}, static_cast<double>(produced->size()));
   a.data_arrived();
   auto resp = injected ? produce_fault_response(*injected, true)
-                      : json_response(200, {{"key_schema_id", nullptr}, {"value_schema_id", nullptr}, {"offsets", offsets}}, kV2);
+                      : json_text_response(200, std::move(offsets), kV2);
   resp.needs_sync = true;
   return resp;
 }
@@ -142,18 +159,6 @@ outcome create_topic(app& a, const request& req, const path_params&) {
   auto resp = json_response(existed ? 200 : 201, admin_topic_json(*a.broker().topics().describe(cfg->name)));
   resp.needs_sync = !existed;
   return resp;
-}
-
-// One record as JSON: the value as JSON when it parses, else as a string.
-json record_json(const core::record& r) {
-  json value = json::parse(r.value, nullptr, false);
-  json headers = json::object();
-  for (const auto& h : r.headers) headers[h.key] = h.value;
-  return {{"offset", r.offset},
-          {"timestamp", r.timestamp_ms},
-          {"key", r.key ? json(*r.key) : json(nullptr)},
-          {"value", value.is_discarded() ? json(r.value) : value},
-          {"headers", headers}};
 }
 
 // The live tail of a topic, without a group: per-partition positions from the
@@ -187,10 +192,12 @@ live_batch tail_next(app& a, topic_tail& t, std::size_t max) {
       auto recs = topics.fetch(t.topic, p, pos, {max - out.frames.size(), 4 << 20});
       if (recs)
         for (const auto& r : *recs) {
-          json frame = record_json(r);
-          frame["topic"] = t.topic;
-          frame["partition"] = p;
-          out.frames.push_back(frame.dump(-1, ' ', false, json::error_handler_t::replace));
+          std::string frame;
+          core::json_writer w(frame);
+          w.begin_object();
+          write_record_members(w, r);
+          w.key("topic").string(t.topic).key("partition").number(p).end_object();
+          out.frames.push_back(std::move(frame));
           pos = r.offset + 1;
         }
     }
@@ -228,13 +235,20 @@ outcome read_records(app& a, const request& req, const path_params& p) {
   auto recs = a.broker().topics().fetch(p.at("topic"), info->partition, std::get<int64_t>(offset),
                                         {static_cast<std::size_t>(std::get<int64_t>(max)), 8 << 20});
   if (!recs) return error_response(recs.error());
-  json out = json::array();
-  for (const auto& r : *recs) out.push_back(record_json(r));
-  return json_response(200, {{"topic", p.at("topic")},
-                             {"partition", info->partition},
-                             {"log_start", info->log_start},
-                             {"high_watermark", info->high_watermark},
-                             {"records", out}});
+  std::string body;
+  std::size_t bytes = 0;
+  for (const auto& r : *recs) bytes += r.value.size() + 96;
+  body.reserve(bytes + 128);
+  core::json_writer w(body);
+  w.begin_object().key("high_watermark").number(info->high_watermark).key("log_start").number(info->log_start);
+  w.key("partition").number(info->partition).key("records").begin_array();
+  for (const auto& r : *recs) {
+    w.begin_object();
+    write_record_members(w, r);
+    w.end_object();
+  }
+  w.end_array().key("topic").string(p.at("topic")).end_object();
+  return json_text_response(200, std::move(body));
 }
 
 }  // namespace

@@ -1,0 +1,73 @@
+// The envelope's fields read from JSON text with json_cursor, for the hot
+// paths that must not build a DOM (produce over HTTP). Duplicate keys resolve
+// as nlohmann's parse does: the last one wins.
+#include "emulator/core/envelope.h"
+#include "emulator/core/json_scan.h"
+
+namespace eventfabric::core {
+namespace {
+
+using kind = envelope_view::kind;
+
+// One value into `f`: strings must be free of escapes (else give up).
+bool read_field(json_cursor& c, envelope_view::field& f) {
+  f = {};
+  if (c.peek('"')) {
+    bool escaped = false;
+    if (!c.string(f.text, escaped) || escaped) return false;
+    f.k = kind::string;
+    return true;
+  }
+  const bool object = c.peek('{');
+  std::string_view slice;
+  if (!c.value(&slice)) return false;
+  f.k = object ? kind::object : slice == "null" ? kind::null : kind::other;
+  return true;
+}
+
+envelope_view::field* top_field(envelope_view& v, std::string_view key) {
+  if (key == "id") return &v.id;
+  if (key == "type") return &v.type;
+  if (key == "occurred_at") return &v.occurred_at;
+  if (key == "source") return &v.source;
+  if (key == "correlation_id") return &v.correlation_id;
+  if (key == "trace_id") return &v.trace_id;
+  if (key == "payload") return &v.payload;
+  return nullptr;
+}
+
+}  // namespace
+
+bool envelope_view::marked() const noexcept {
+  for (const field* f : {&id, &type, &payload, &metadata, &trace_id, &correlation_id, &occurred_at})
+    if (f->k != kind::missing) return true;
+  return false;
+}
+
+bool scan_envelope_view(std::string_view text, envelope_view& out) noexcept {
+  out = {};
+  json_cursor c(text);
+  if (!c.peek('{')) {
+    // Not an object: the checks only need to know that (when it is JSON).
+    if (!c.value() || !c.at_end() || c.unsure()) return false;
+    return true;
+  }
+  out.object = true;
+  const bool ok = json_members(c, [&](std::string_view key, bool escaped) {
+    if (escaped) return false;
+    if (auto* f = top_field(out, key)) return read_field(c, *f);
+    if (key != "metadata") return c.value();
+    out.partition_key = out.tenant_id = {};
+    if (!c.peek('{')) return read_field(c, out.metadata);
+    out.metadata = {kind::object, {}};
+    return json_members(c, [&](std::string_view k, bool esc) {
+      if (esc) return false;
+      if (k == "partition_key") return read_field(c, out.partition_key);
+      if (k == "tenant_id") return read_field(c, out.tenant_id);
+      return c.value();
+    });
+  });
+  return ok && c.at_end() && !c.unsure();
+}
+
+}  // namespace eventfabric::core
