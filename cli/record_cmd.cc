@@ -94,9 +94,11 @@ class session {
     for (const auto& q : o_.queues) {
       if (!call_json(c_, "record", s_, exit_code, "GET", "/queues/" + q)) return false;
       queue_cursor qc{q, 0};
-      if (!o_.from_beginning) {
-        auto held = peek(q);
+      // Without --from-beginning, skip what the queue holds now: page to its end.
+      for (bool more = !o_.from_beginning; more;) {
+        auto held = peek(q, qc.after);
         if (!held) return false;
+        more = !held->empty();
         for (const auto& m : *held) qc.after = std::max(qc.after, m["id"].get<uint64_t>());
       }
       queues_.push_back(qc);
@@ -162,17 +164,21 @@ class session {
     return true;
   }
 
-  std::optional<json> peek(const std::string& q) {
-    return call_json(c_, "record", s_, exit_code, "GET", "/queues/" + q + "/messages?max=" + std::to_string(o_.max_per_request));
+  // The next page of ready messages with ids above `after`.
+  std::optional<json> peek(const std::string& q, uint64_t after) {
+    return call_json(c_, "record", s_, exit_code, "GET",
+                     "/queues/" + q + "/messages?max=" + std::to_string(o_.max_per_request) +
+                         "&after=" + std::to_string(after));
   }
 
   bool poll(queue_cursor& q, bool& any) {
-    auto held = peek(q.queue);
+    auto held = peek(q.queue, q.after);
     if (!held) return false;
+    const uint64_t from = q.after;  // a page is in delivery order, which priorities can make differ from id order
     for (auto& m : *held) {
       const uint64_t id = m["id"].get<uint64_t>();
-      if (id <= q.after) continue;
-      q.after = id;
+      if (id <= from) continue;
+      q.after = std::max(q.after, id);
       write(rec_.queue_message(m, q.queue));
       any = true;
       if (done()) break;

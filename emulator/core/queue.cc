@@ -202,9 +202,10 @@ std::optional<uint64_t> queue::id_of_tag(uint64_t delivery_tag) const {
   return it->second;
 }
 
-std::vector<uint64_t> queue::ready_ids(std::size_t max) const {
+std::vector<uint64_t> queue::ready_ids(std::size_t max, uint64_t after) const {
   std::vector<uint64_t> out;
-  for (auto it = ready_.begin(); it != ready_.end() && out.size() < max; ++it) out.push_back(it->second);
+  for (auto it = ready_.begin(); it != ready_.end() && out.size() < max; ++it)
+    if (it->second > after) out.push_back(it->second);
   return out;
 }
 

@@ -73,7 +73,8 @@ class queue {
   std::optional<uint64_t> id_of_tag(uint64_t delivery_tag) const;
 
   // Ready ids in delivery order (priority desc, then id), at most `max`.
-  std::vector<uint64_t> ready_ids(std::size_t max) const;
+  // The first `max` ready message ids in delivery order, skipping ids <= after.
+  std::vector<uint64_t> ready_ids(std::size_t max, uint64_t after = 0) const;
   std::optional<uint64_t> head() const;
   // The ready message with the smallest id (the oldest), whatever its priority.
   std::optional<uint64_t> oldest() const;

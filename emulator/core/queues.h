@@ -100,8 +100,10 @@ class queues {
   // The non-const overloads first apply due TTL expiry to the queue (what the
   // broker calls); the const ones change nothing and peek skips messages
   // whose TTL has run out, so an expired message is never shown as ready.
-  result<std::vector<message>> peek(std::string_view queue, std::size_t max);
-  result<std::vector<message>> peek(std::string_view queue, std::size_t max) const;
+  // peek pages with `after`: only ready messages whose id is above it (ids
+  // grow with each publish, so a reader passes the last id it saw).
+  result<std::vector<message>> peek(std::string_view queue, std::size_t max, uint64_t after = 0);
+  result<std::vector<message>> peek(std::string_view queue, std::size_t max, uint64_t after = 0) const;
   result<std::vector<message>> dead_letters(std::string_view queue, std::size_t max);
   result<std::vector<message>> dead_letters(std::string_view queue, std::size_t max) const;
   // Non-consuming tail: the messages the queue holds (ready, unacked or dead)

@@ -140,20 +140,20 @@ std::vector<message> queues::collect(const queue& q, const std::vector<uint64_t>
   return out;
 }
 
-result<std::vector<message>> queues::peek(std::string_view name, std::size_t max) {
+result<std::vector<message>> queues::peek(std::string_view name, std::size_t max, uint64_t after) {
   auto q = need_queue(name);
   if (!q) return std::unexpected(q.error());
   expire(**q);
   drain();
-  return collect(**q, (*q)->ready_ids(max));
+  return collect(**q, (*q)->ready_ids(max, after));
 }
 
-result<std::vector<message>> queues::peek(std::string_view name, std::size_t max) const {
+result<std::vector<message>> queues::peek(std::string_view name, std::size_t max, uint64_t after) const {
   auto q = need_queue(name);
   if (!q) return std::unexpected(q.error());
   const auto expired = (*q)->expired_ready(clk_.now_ms());
   std::vector<uint64_t> ids;
-  for (uint64_t id : (*q)->ready_ids((*q)->ready_count())) {
+  for (uint64_t id : (*q)->ready_ids((*q)->ready_count(), after)) {
     if (ids.size() == max) break;
     if (!std::ranges::binary_search(expired, id)) ids.push_back(id);
   }

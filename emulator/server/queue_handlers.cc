@@ -1,7 +1,7 @@
 // Queues and exchanges (RabbitMQ model) over HTTP. Routes:
 //   GET /queues, PUT|GET|DELETE /queues/{queue}, POST /queues/{queue}/purge
 //   POST /queues/{queue}/messages (publish via the default exchange)
-//   GET /queues/{queue}/messages?max=N (peek), GET /queues/{queue}/dead?max=N
+//   GET /queues/{queue}/messages?max=N&after=ID (peek), GET /queues/{queue}/dead?max=N
 //   POST /queues/{queue}/receive (long poll, lease), /ack, /nack, /reject
 //   GET /exchanges, PUT|DELETE /exchanges/{exchange}, POST /exchanges/{exchange}/publish
 //   GET|POST|DELETE /bindings
@@ -278,7 +278,10 @@ void add_queue_routes(router& r) {
   r.add("GET", "/queues/{queue}/messages", [](app& a, const request& req, const path_params& p) -> outcome {
     auto max = parse_int(req.param("max", "100"), "max", 1, 10'000);
     if (auto* e = std::get_if<response>(&max)) return *e;
-    auto msgs = a.broker().queues().peek(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)));
+    auto after = parse_int(req.param("after", "0"), "after", 0);
+    if (auto* e = std::get_if<response>(&after)) return *e;
+    auto msgs = a.broker().queues().peek(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)),
+                                         static_cast<uint64_t>(std::get<int64_t>(after)));
     if (!msgs) return error_response(msgs.error());
     return json_text_response(200, messages_text(*msgs));
   });
