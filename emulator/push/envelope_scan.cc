@@ -1,46 +1,22 @@
 #include "emulator/push/envelope_scan.h"
 
-#include "emulator/core/json_scan.h"
+#include "emulator/core/envelope.h"
 
 namespace eventfabric::push {
 
-namespace {
-
-using scanner = core::json_cursor;
-
-// A wanted string value: a plain (escape-free) string, else give up; a value
-// of another type is skipped and leaves `out` alone (as a full parse would).
-bool wanted(scanner& sc, std::string& out) {
-  if (!sc.peek('"')) return sc.value();
-  std::string_view raw;
-  bool escaped = false;
-  if (!sc.string(raw, escaped) || escaped) return false;
-  out.assign(raw);
-  return true;
-}
-
-}  // namespace
-
 bool scan_envelope(std::string_view body, envelope_fields& out) {
-  scanner sc(body);
-  const bool ok = core::json_members(sc, [&](std::string_view key, bool escaped) {
-    if (escaped) return false;
-    if (key == "id") return wanted(sc, out.id);
-    if (key == "type") return wanted(sc, out.type);
-    if (key == "trace_id") return wanted(sc, out.trace_id);
-    if (key == "metadata" && sc.peek('{')) {
-      return core::json_members(sc, [&](std::string_view k, bool esc) {
-        if (esc) return false;
-        if (k != "partition_key") return sc.value();
-        std::string v;
-        if (!wanted(sc, v)) return false;
-        if (!v.empty()) out.partition_key = std::move(v);
-        return true;
-      });
-    }
-    return sc.value();
-  });
-  return ok && sc.at_end();
+  core::envelope_view v;
+  if (!core::scan_envelope_view(body, v) || !v.object) return false;
+  // A value of another type leaves the field alone, as a full parse would.
+  const auto take = [](const core::envelope_view::field& f, std::string& to) {
+    if (f.k == core::envelope_view::kind::string) to.assign(f.text);
+  };
+  take(v.id, out.id);
+  take(v.type, out.type);
+  take(v.trace_id, out.trace_id);
+  if (v.partition_key.k == core::envelope_view::kind::string && !v.partition_key.text.empty())
+    out.partition_key = std::string(v.partition_key.text);
+  return true;
 }
 
 }  // namespace eventfabric::push

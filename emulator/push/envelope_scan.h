@@ -1,12 +1,12 @@
 #pragma once
 // A fast path for reading the envelope fields a push needs (id, type,
 // trace_id, metadata.partition_key) out of a message body without building a
-// JSON document: one pass over the text with core::json_cursor, skipping
-// (and validating) every other value. It gives up (returns false) on anything
-// unusual (escapes in a wanted string, malformed text, a body that is not an
-// object) and the caller falls back to
-// a full parse. The push benchmark showed the full parse as the largest
-// user-space cost per message.
+// JSON document: core::scan_envelope_view (the same scan produce uses), kept
+// to these four fields. It gives up (returns false) on anything unusual
+// (escapes in a key or in one of the envelope's string fields, malformed
+// text, a body that is not an object) and the caller falls back to a full
+// parse. The push benchmark showed the full parse as the largest user-space
+// cost per message.
 
 #include <optional>
 #include <string>
