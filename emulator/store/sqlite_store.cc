@@ -202,8 +202,17 @@ bool sqlite_store::flush_all_pending() {
   bool ok = true;
   for (const auto& b : pending_)
     if (ok) ok = write_batch(b);
-  pending_.clear();
   return ok;
+}
+
+int64_t* sqlite_store::known_last(std::string_view topic, int32_t partition) {
+  auto it = known_last_.find(std::pair{topic, partition});
+  if (it == known_last_.end()) it = known_last_.emplace(std::pair{std::string(topic), partition}, kUnknown).first;
+  return &it->second;
+}
+
+void sqlite_store::forget_last(std::string_view topic, int32_t partition) {
+  if (auto it = known_last_.find(std::pair{topic, partition}); it != known_last_.end()) it->second = kUnknown;
 }
 
 int64_t sqlite_store::stored_last_offset(std::string_view topic, int32_t partition) {
@@ -262,9 +271,10 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
   for (const auto& r : records) {
     pending_batch* b = pending_for(topic, partition);
     if (!b) {
-      const int64_t floor = stored_last_offset(topic, partition);
+      int64_t* known = known_last(topic, partition);
+      const int64_t floor = *known != kUnknown ? *known : stored_last_offset(topic, partition);
       if (pending_error_) return;
-      pending_.push_back({std::string(topic), partition, -1, -1, {}, floor});
+      pending_.push_back({std::string(topic), partition, -1, -1, {}, floor, known});
       last_pending_ = pending_.size() - 1;
       b = &pending_.back();
     }
@@ -275,6 +285,7 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
       continue;
     }
     // Rare: write what is pending, then merge r into the stored rows.
+    forget_last(topic, partition);
     if (!write_batch(*b)) return;
     b->floor = std::max({b->floor, b->last_offset, r.offset});
     b->blob.clear();
@@ -340,6 +351,7 @@ bool sqlite_store::rewrite_batches(std::string_view topic, int32_t partition, in
 void sqlite_store::erase_records(std::string_view topic, int32_t partition,
                                  std::span<const int64_t> offsets) {
   if (offsets.empty() || !begin_write() || !flush_pending(topic, partition)) return;
+  forget_last(topic, partition);
   std::vector<int64_t> sorted(offsets.begin(), offsets.end());
   std::sort(sorted.begin(), sorted.end());
   rewrite_batches(topic, partition, sorted.front(), sorted.back(),
@@ -348,6 +360,7 @@ void sqlite_store::erase_records(std::string_view topic, int32_t partition,
 
 void sqlite_store::truncate(std::string_view topic, int32_t partition, int64_t before) {
   if (!begin_write() || !flush_pending(topic, partition)) return;
+  forget_last(topic, partition);
   sqlite3_stmt* s = stmt(delete_batches_before);
   sqlite::bind_text(s, 1, topic);
   sqlite3_bind_int(s, 2, partition);
@@ -360,6 +373,9 @@ void sqlite_store::truncate(std::string_view topic, int32_t partition, int64_t b
 void sqlite_store::drop_records(std::string_view topic) {
   if (!begin_write()) return;
   std::erase_if(pending_, [&](const pending_batch& b) { return b.topic == topic; });
+  for (auto it = known_last_.lower_bound(std::pair{topic, INT32_MIN}); it != known_last_.end() && it->first.first == topic;
+       ++it)
+    it->second = kUnknown;
   sqlite3_stmt* s = stmt(drop_topic);
   sqlite::bind_text(s, 1, topic);
   step_write(s, "drop topic records");
@@ -410,6 +426,9 @@ core::result<void> sqlite_store::commit() {
     rollback();
     return std::unexpected(std::move(e));
   }
+  for (const auto& b : pending_)
+    if (b.known) *b.known = std::max(b.floor, b.last_offset);
+  pending_.clear();
   in_transaction_ = false;
   ++commits_;
   return {};

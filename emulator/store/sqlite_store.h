@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -111,7 +112,26 @@ class sqlite_store final : public core::storage {
     int64_t base_offset, last_offset;  // of `blob`; -1 while empty
     std::string blob;
     int64_t floor = -1;  // the highest offset already stored for the partition
+    int64_t* known = nullptr;  // the partition's entry in known_last_
   };
+  // The highest committed offset per partition, so that a commit does not
+  // have to read it back from the index every time (a b-tree seek per
+  // partition per commit). kUnknown until read or committed; only ever
+  // published by a successful commit and reset to kUnknown by anything that
+  // removes or rewrites rows (a stale entry could only be too high, which
+  // would send appends down the slow, still correct, merge path).
+  static constexpr int64_t kUnknown = INT64_MIN;
+  struct partition_less {
+    using is_transparent = void;
+    template <class A, class B>
+    bool operator()(const A& a, const B& b) const {
+      const int c = std::string_view(a.first).compare(std::string_view(b.first));
+      return c < 0 || (c == 0 && a.second < b.second);
+    }
+  };
+  std::map<std::pair<std::string, int32_t>, int64_t, partition_less> known_last_;
+  int64_t* known_last(std::string_view topic, int32_t partition);
+  void forget_last(std::string_view topic, int32_t partition);
   // Offsets above everything stored go to the pending row; any other offset
   // (never from the core, but allowed by the storage contract) replaces or
   // joins a stored row at once.

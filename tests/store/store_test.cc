@@ -280,5 +280,60 @@ TYPED_TEST(store_test, later_writes_in_a_batch_see_earlier_ones) {
                          record_event("t", 0, make_record(1, "1"))}));
 }
 
+
+// Each commit after the first appends without reading the partition's last
+// offset back (sqlite caches it); removals, failed commits and rollbacks in
+// between must not leave it wrong.
+TYPED_TEST(store_test, appends_across_commits_after_removals_failures_and_rollbacks) {
+  auto& s = this->store();
+  auto run = [&](int from, int to, const std::string& tag) {
+    std::vector<core::record> rs;
+    for (int i = from; i < to; ++i) rs.push_back(make_record(i, tag + std::to_string(i)));
+    s.append("t", 0, rs);
+  };
+  run(0, 5, "a");
+  this->commit_ok();
+  run(5, 7, "b");
+  this->commit_ok();
+  s.erase_records("t", 0, std::vector<int64_t>{6});
+  this->commit_ok();
+  run(6, 8, "c");  // 6 again, below the highest offset ever stored
+  this->commit_ok();
+  s.fail_next_commits(1);
+  run(8, 9, "lost");
+  EXPECT_FALSE(s.commit().has_value());
+  run(8, 9, "d");
+  s.rollback();
+  run(8, 10, "e");
+  this->commit_ok();
+  std::vector<event> expected;
+  for (int i = 0; i < 10; ++i) {
+    const std::string tag = i < 5 ? "a" : i < 6 ? "b" : i < 8 ? "c" : "e";
+    expected.push_back(record_event("t", 0, make_record(i, tag + std::to_string(i))));
+  }
+  EXPECT_EQ(load_all(s), expected);
+  s.truncate("t", 0, 10);  // every row gone
+  this->commit_ok();
+  run(3, 4, "f");  // far below the highest offset ever stored
+  run(10, 11, "g");
+  this->commit_ok();
+  s.drop_records("t");
+  this->commit_ok();
+  run(0, 2, "h");
+  this->commit_ok();
+  run(2, 3, "i");
+  this->commit_ok();
+  EXPECT_EQ(load_all(s), (std::vector{record_event("t", 0, make_record(0, "h0")),
+                                      record_event("t", 0, make_record(1, "h1")),
+                                      record_event("t", 0, make_record(2, "i2"))}));
+  s.truncate("t", 0, 1);
+  run(1, 2, "j");
+  run(3, 4, "k");
+  this->commit_ok();
+  EXPECT_EQ(load_all(s), (std::vector{record_event("t", 0, make_record(1, "j1")),
+                                      record_event("t", 0, make_record(2, "i2")),
+                                      record_event("t", 0, make_record(3, "k3"))}));
+}
+
 }  // namespace
 }  // namespace eventfabric::store::testing
