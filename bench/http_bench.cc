@@ -74,6 +74,20 @@ struct ef_server {
   uint16_t port() const { return srv->port(); }
 };
 
+// The server's eventfabric_store_commit_waiters_total / _commits_total: how
+// many requests one group commit carried (ticks included, a handful per run).
+double waiters_per_commit(uint16_t port) {
+  client c(port);
+  std::string text;
+  c.call("GET", "/metrics", "", "", &text);
+  auto value = [&](const std::string& name) {
+    const auto at = text.find("\n" + name + " ");
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  const double commits = value("eventfabric_store_commits_total");
+  return commits > 0 ? value("eventfabric_store_commit_waiters_total") / commits : 0.0;
+}
+
 // Runs `threads` clients for `seconds`; returns completed requests per second.
 double rate(uint16_t port, int threads, double seconds, const std::string& target, const std::string& body,
             const std::string& type) {
@@ -192,7 +206,7 @@ int main(int argc, char** argv) {
   const std::string one = R"({"records":[{"key":"k","value":{"n":1}}]})";
   const std::string hundred = record_batch(100);
   const std::string v2json = "application/vnd.kafka.json.v2+json";
-  std::vector<double> bare, single_mem, single_disk, batch_mem, batch_disk;
+  std::vector<double> bare, single_mem, single_disk, batch_mem, batch_disk, per_commit;
   for (int r = 0; r < reps; ++r) {
     {
       bare_server b;
@@ -205,6 +219,7 @@ int main(int argc, char** argv) {
     {
       ef_server s(true);
       single_disk.push_back(rate(s.port(), 2, seconds, "/topics/bench.record.written.v1", one, v2json));
+      per_commit.push_back(waiters_per_commit(s.port()));
     }
     {
       ef_server s(false);
@@ -220,6 +235,7 @@ int main(int argc, char** argv) {
               median(single_mem) / median(bare));
   std::printf("eventfabric 1-record produce, SQLite:    %10.0f req/s  ratio %.2f\n", median(single_disk),
               median(single_disk) / median(bare));
+  std::printf("  requests per SQLite commit (group commit):  %.2f median\n", median(per_commit));
   std::printf("eventfabric 100-record batches, in-memory: %8.0f msg/s\n", median(batch_mem));
   std::printf("eventfabric 100-record batches, SQLite:  %10.0f msg/s  ratio to in-memory %.2f\n", median(batch_disk),
               median(batch_disk) / median(batch_mem));

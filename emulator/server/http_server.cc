@@ -75,6 +75,7 @@ struct http_server::impl {
   broadcast flushed;  // a group commit finished
   bool flush_scheduled = false;
   uint64_t flush_generation = 0;  // completed commits
+  std::size_t flush_waiters = 0;  // requests (and ticks) waiting for the next commit
   core::result<void> last_flush;
   std::size_t connections = 0;
   bool stopping = false;
@@ -83,11 +84,17 @@ struct http_server::impl {
   // Group commit: every request that mutated in this loop turn joins one commit.
   awaitable<core::result<void>> commit() {
     const uint64_t target = flush_generation + 1;
+    ++flush_waiters;
     if (!flush_scheduled) {
       flush_scheduled = true;
       asio::post(io, [this] {
         flush_scheduled = false;
         last_flush = app_.broker().sync();
+        if (app_.broker().persistent()) {
+          app_.metrics().count("eventfabric_store_commits_total", {});
+          app_.metrics().count("eventfabric_store_commit_waiters_total", {}, static_cast<double>(flush_waiters));
+        }
+        flush_waiters = 0;
         ++flush_generation;
         flushed.notify_all();
       });

@@ -91,6 +91,25 @@ TEST_F(HttpIntegration, GroupResumesFromCommittedOffsetsAfterKill9) {
   EXPECT_EQ(seen, (std::set<int>{20, 21, 22, 23, 24}));
 }
 
+// Group commit is observable: one commit per sequential produce here, and
+// every commit carried at least one waiting request.
+TEST_F(HttpIntegration, MetricsCountStoreCommitsAndTheRequestsTheyCarried) {
+  auto srv = start();
+  http_client c(port_);
+  ASSERT_EQ(c.call("POST", "/admin/topics", R"({"name":"workflow.instance.started.v1","partitions":1})").status, 201);
+  for (int i = 0; i < 5; ++i)
+    ASSERT_EQ(c.call("POST", "/topics/workflow.instance.started.v1", R"({"records":[{"value":)" + envelope(i) + "}]}", kV2Json).status, 200);
+  const std::string text = c.call("GET", "/metrics").body;
+  auto value = [&](const std::string& name) {
+    const auto at = text.find("\n" + name + " ");
+    EXPECT_NE(at, std::string::npos) << name << " missing in\n" << text;
+    return at == std::string::npos ? 0.0 : std::stod(text.substr(at + name.size() + 2));
+  };
+  const double commits = value("eventfabric_store_commits_total");
+  EXPECT_GE(commits, 6);  // the topic, then each produce (ticks may add more)
+  EXPECT_GE(value("eventfabric_store_commit_waiters_total"), commits);
+}
+
 TEST_F(HttpIntegration, QueueNackRedeliveryAndDeadLetterSurviveKill9) {
   auto srv = start();
   http_client c(port_);
