@@ -13,10 +13,8 @@ std::unique_ptr<http_connection> connect_or_report(const std::string& url, const
   return std::move(*c);
 }
 
-namespace {
-
 // The body of a 2xx answer; otherwise prints why and sets `exit_code`.
-std::optional<std::string> body_of(core::result<http_result> r, const char* command, io streams, int& exit_code) {
+std::optional<std::string> text_of(core::result<http_result> r, const char* command, io streams, int& exit_code) {
   if (!r) {
     streams.err << "eventfabric " << command << ": " << r.error().message << "\n";
     exit_code = 2;
@@ -32,12 +30,10 @@ std::optional<std::string> body_of(core::result<http_result> r, const char* comm
   return std::nullopt;
 }
 
-}  // namespace
-
 std::optional<nlohmann::json> call_json(http_connection& c, const char* command, io streams, int& exit_code,
                                         const std::string& method, const std::string& target, const std::string& body,
                                         const std::string& content_type, std::chrono::milliseconds timeout) {
-  auto text = body_of(c.call(method, target, body, content_type, timeout), command, streams, exit_code);
+  auto text = text_of(c.call(method, target, body, content_type, timeout), command, streams, exit_code);
   if (!text) return std::nullopt;
   if (text->empty()) return nlohmann::json::object();
   auto j = nlohmann::json::parse(*text, nullptr, false);
@@ -46,7 +42,7 @@ std::optional<nlohmann::json> call_json(http_connection& c, const char* command,
 
 std::optional<std::string> call_text(http_connection& c, const char* command, io streams, int& exit_code,
                                      const std::string& method, const std::string& target) {
-  return body_of(c.call(method, target), command, streams, exit_code);
+  return text_of(c.call(method, target), command, streams, exit_code);
 }
 
 std::string line(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
