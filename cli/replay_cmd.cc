@@ -310,7 +310,7 @@ void add_replay(CLI::App& app, io streams, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "replay",
       "Publish fixture files into a running emulator: topics through REST-proxy produce\n"
-      "batches, queues through publish, in file order (so per partition and per queue), with\n"
+      "batches, queues through publish, in file order per partition and per queue, with\n"
       "the recorded timing scaled by --speed. Every file is checked first; a bad line means\n"
       "nothing is replayed unless --continue-on-error. Missing topics and queues are created.");
   cmd->add_option("FILE", o->files, "Fixture files, replayed one after another")->required()->check(CLI::ExistingFile);
