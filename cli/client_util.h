@@ -33,6 +33,12 @@ std::optional<nlohmann::json> call_json(http_connection& c, const char* command,
                                         const std::string& content_type = "application/json",
                                         std::chrono::milliseconds timeout = http_connection::default_timeout);
 
+// As call_json, but returns the body's text on success (for callers that scan it).
+std::optional<std::string> call_text(http_connection& c, const char* command, io streams, int& exit_code,
+                                     const std::string& method, const std::string& target);
+// The same for the result of a call made elsewhere (e.g. on another thread).
+std::optional<std::string> text_of(core::result<http_result> r, const char* command, io streams, int& exit_code);
+
 // The deadline of a long poll that waits `wait_ms` on the server.
 inline std::chrono::milliseconds long_poll_timeout(int64_t wait_ms) {
   return std::chrono::milliseconds(wait_ms) + http_connection::default_timeout;

@@ -7,6 +7,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 #include <ostream>
 #include <random>
@@ -79,8 +80,10 @@ std::optional<std::shared_ptr<const fixtures::redactor>> load_schemas(const reco
 
 class session {
  public:
-  session(const record_opts& o, io s, http_connection& c, fixtures::recorder& rec, std::ofstream& out)
-      : o_(o), s_(s), c_(c), rec_(rec), out_(out), progress_(s, "record") {}
+  // `ahead` (may be null): a second connection to fetch the next page on while this one is written.
+  session(const record_opts& o, io s, http_connection& c, http_connection* ahead, fixtures::recorder& rec,
+          std::ofstream& out)
+      : o_(o), s_(s), c_(c), ahead_(ahead), rec_(rec), out_(out), progress_(s, "record") {}
 
   // Positions every topic partition and queue; false (with a message) when one is unknown.
   bool start() {
@@ -112,8 +115,8 @@ class session {
                                            : steady::time_point::max();
     while (!done() && steady::now() < deadline) {
       bool any = false;
-      for (auto& cur : cursors_) {
-        if (done() || !poll(cur, any)) return;
+      for (std::size_t i = 0; i < cursors_.size(); ++i) {
+        if (done() || !poll(i, any)) return;
       }
       for (auto& q : queues_) {
         if (done() || !poll(q, any)) return;
@@ -145,23 +148,70 @@ class session {
     out_ << *line << '\n';
   }
 
-  bool poll(partition_cursor& cur, bool& any) {
-    auto r = call_json(c_, "record", s_, exit_code, "GET",
-                       "/admin/topics/" + cur.topic + "/partitions/" + std::to_string(cur.partition) +
-                           "/records?offset=" + std::to_string(cur.next) + "&max=" + std::to_string(room()));
-    if (!r) return false;
-    if (const int64_t start = (*r)["log_start"].get<int64_t>(); start > cur.next) {
-      gaps += static_cast<std::size_t>(start - cur.next);
-      cur.next = start;
+  std::string records_target(const partition_cursor& cur) const {
+    return "/admin/topics/" + cur.topic + "/partitions/" + std::to_string(cur.partition) +
+           "/records?offset=" + std::to_string(cur.next) + "&max=" + std::to_string(room());
+  }
+
+  // The page of cursor `i`: fetched ahead while the one before it was written, or now.
+  std::optional<std::string> page(std::size_t i) {
+    if (ahead_page_.valid()) {
+      auto r = ahead_page_.get();
+      if (ahead_for_ == i && ahead_offset_ == cursors_[i].next) return text_of(std::move(r), "record", s_, exit_code);
     }
-    for (auto& rec : (*r)["records"]) {
-      cur.next = rec["offset"].get<int64_t>() + 1;
-      write(rec_.topic_record(rec, cur.topic, cur.partition));
-      any = true;
-      if (done()) break;
+    return call_text(c_, "record", s_, exit_code, "GET", records_target(cursors_[i]));
+  }
+
+  // While catching up on topics only, fetch the next cursor's page on the
+  // second connection while this one is written (the server and the
+  // recorder then work at the same time).
+  void fetch_ahead(std::size_t i) {
+    if (!ahead_ || !queues_.empty() || done()) return;
+    const std::size_t next = (i + 1) % cursors_.size();
+    ahead_for_ = next;
+    ahead_offset_ = cursors_[next].next;
+    ahead_page_ = std::async(std::launch::async, [c = ahead_, target = records_target(cursors_[next])] {
+      return c->call("GET", target);
+    });
+  }
+
+  bool poll(std::size_t i, bool& any) {
+    partition_cursor& cur = cursors_[i];
+    auto body = page(i);
+    if (!body) return false;
+    // Scanned without a DOM when the page has its usual shape; parsed otherwise.
+    if (auto pg = fixtures::scan_records_page(*body)) {
+      skip_gap(cur, pg->log_start);
+      if (!pg->records.empty()) {
+        cur.next = pg->records.back().offset + 1;  // as after writing them all
+        fetch_ahead(i);
+      }
+      for (const auto& item : pg->records) {
+        cur.next = item.offset + 1;
+        write(rec_.topic_record_text(item.text, cur.topic, cur.partition));
+        any = true;
+        if (done()) break;
+      }
+    } else {
+      json r = json::parse(*body, nullptr, false);
+      if (!r.is_object()) r = json::object();
+      skip_gap(cur, r.value("log_start", int64_t{0}));
+      for (auto& rec : r.value("records", json::array())) {
+        cur.next = rec["offset"].get<int64_t>() + 1;
+        write(rec_.topic_record(rec, cur.topic, cur.partition));
+        any = true;
+        if (done()) break;
+      }
     }
     out_.flush();
     return true;
+  }
+
+  void skip_gap(partition_cursor& cur, int64_t log_start) {
+    if (log_start > cur.next) {
+      gaps += static_cast<std::size_t>(log_start - cur.next);
+      cur.next = log_start;
+    }
   }
 
   // The next page of ready messages with ids above `after`.
@@ -190,6 +240,10 @@ class session {
   const record_opts& o_;
   io s_;
   http_connection& c_;
+  http_connection* ahead_;
+  std::future<core::result<http_result>> ahead_page_;  // the next page, when fetched ahead
+  std::size_t ahead_for_ = 0;
+  int64_t ahead_offset_ = 0;
   fixtures::recorder& rec_;
   std::ofstream& out_;
   progress progress_;
@@ -240,7 +294,8 @@ int record(const record_opts& o, io s) {
     return 2;
   }
   fixtures::recorder rec(*schemas, !o.keep_pii);
-  session sess(o, s, *c, rec, out);
+  auto ahead = http_connection::open(o.url);  // optional: without it, pages are fetched in turn
+  session sess(o, s, *c, ahead ? ahead->get() : nullptr, rec, out);
   const std::string started = now_rfc3339();
   g_interrupted = 0;
   auto old = std::signal(SIGINT, on_sigint);

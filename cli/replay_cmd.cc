@@ -3,9 +3,14 @@
 // keeping the order per partition and per queue and the recorded timing
 // scaled by --speed. Every file is validated first: one bad line and nothing
 // is replayed, unless --continue-on-error.
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
+#include <deque>
+#include <mutex>
 #include <ostream>
+#include <sstream>
 #include <thread>
 
 #include "cli/client_util.h"
@@ -111,6 +116,97 @@ bool send(http_connection& c, const fixtures::replay_step& step, const replay_op
   return false;
 }
 
+// Topic batches on two connections at once: partition p always on lane
+// p % 2, each lane in order, so the order per partition holds while the
+// server takes one batch and the next is being sent. The calling thread
+// sends lane 0; a helper thread sends lane 1 (at most two batches queued).
+class two_lanes {
+ public:
+  two_lanes(http_connection& first, std::unique_ptr<http_connection> second, const replay_opts& o, const locator& where,
+            io s)
+      : first_(first), second_(std::move(second)), o_(o), where_(where), s_(s), helper_([this] { run(); }) {}
+  ~two_lanes() { finish(); }
+
+  // Sends `step`'s lane-0 part now and queues its lane-1 part; false once a
+  // refusal stops the replay (unless --continue-on-error).
+  bool send(const fixtures::replay_step& step) {
+    fixtures::replay_step part[2] = {step, step};
+    for (int lane = 0; lane < 2; ++lane)
+      std::erase_if(part[lane].messages, [&](const fixtures::message* m) { return *m->partition % 2 != lane; });
+    if (!part[1].messages.empty()) {
+      std::unique_lock lock(mu_);
+      room_.wait(lock, [&] { return queue_.size() < 2; });
+      queue_.push_back(std::move(part[1]));
+      ready_.notify_one();
+    }
+    if (!part[0].messages.empty()) deliver(first_, part[0]);
+    return !stop_;
+  }
+
+  void finish() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    ready_.notify_one();
+    if (helper_.joinable()) helper_.join();
+  }
+
+  std::atomic<std::size_t> sent{0}, failed{0};
+
+ private:
+  void run() {
+    for (;;) {
+      fixtures::replay_step step;
+      {
+        std::unique_lock lock(mu_);
+        ready_.wait(lock, [&] { return closed_ || !queue_.empty(); });
+        if (queue_.empty()) return;
+        step = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      room_.notify_one();
+      deliver(*second_, step);
+    }
+  }
+
+  void deliver(http_connection& c, const fixtures::replay_step& step) {
+    if (stop_ || g_interrupted) return;
+    std::ostringstream err;
+    std::istringstream in;
+    if (::eventfabric::cli::send(c, step, o_, where_, {in, err, err})) {
+      sent += step.messages.size();
+      return;
+    }
+    failed += step.messages.size();
+    if (!o_.continue_on_error) stop_ = true;
+    std::lock_guard lock(err_mu_);
+    s_.err << err.str();
+  }
+
+  http_connection& first_;
+  std::unique_ptr<http_connection> second_;
+  const replay_opts& o_;
+  const locator& where_;
+  io s_;
+  std::mutex mu_, err_mu_;
+  std::condition_variable ready_, room_;
+  std::deque<fixtures::replay_step> queue_;
+  bool closed_ = false;
+  std::atomic<bool> stop_{false};
+  std::thread helper_;
+};
+
+// Two lanes need unlimited speed, recorded partitions on every message, and
+// no queue messages (those are sent one by one in file order).
+bool lanes_fit(const fixtures::replay_plan& plan, const fixtures::replay_options& ro, const replay_opts& o) {
+  if (ro.speed || o.by_key || !plan.per_queue.empty()) return false;
+  for (const auto& step : plan.steps)
+    for (const auto* m : step.messages)
+      if (!m->partition) return false;
+  return true;
+}
+
 int replay(const replay_opts& o, io s) {
   fixtures::replay_options ro;
   ro.max_batch = o.batch;
@@ -166,20 +262,34 @@ int replay(const replay_opts& o, io s) {
   g_interrupted = 0;
   auto old = std::signal(SIGINT, on_sigint);
   const auto start = steady::now();
-  for (const auto& step : plan.steps) {
-    if (ro.speed) {
-      const auto due = start + std::chrono::milliseconds(step.at_ms);
-      while (!g_interrupted && steady::now() < due)
-        std::this_thread::sleep_for(std::min<steady::duration>(due - steady::now(), std::chrono::milliseconds(50)));
+  std::unique_ptr<http_connection> second;
+  if (lanes_fit(plan, ro, o))
+    if (auto c2 = http_connection::open(o.url)) second = std::move(*c2);
+  if (second) {
+    two_lanes lanes(*c, std::move(second), o, where, s);
+    for (const auto& step : plan.steps) {
+      if (g_interrupted || !lanes.send(step)) break;
+      prog.tick(lanes.sent, plan.messages);
     }
-    if (g_interrupted) break;
-    if (send(*c, step, o, where, s)) {
-      sent += step.messages.size();
-    } else {
-      failed += step.messages.size();
-      if (!o.continue_on_error) break;
+    lanes.finish();
+    sent = lanes.sent;
+    failed = lanes.failed;
+  } else {
+    for (const auto& step : plan.steps) {
+      if (ro.speed) {
+        const auto due = start + std::chrono::milliseconds(step.at_ms);
+        while (!g_interrupted && steady::now() < due)
+          std::this_thread::sleep_for(std::min<steady::duration>(due - steady::now(), std::chrono::milliseconds(50)));
+      }
+      if (g_interrupted) break;
+      if (send(*c, step, o, where, s)) {
+        sent += step.messages.size();
+      } else {
+        failed += step.messages.size();
+        if (!o.continue_on_error) break;
+      }
+      prog.tick(sent, plan.messages);
     }
-    prog.tick(sent, plan.messages);
   }
   std::signal(SIGINT, old);
   const double secs = std::chrono::duration<double>(steady::now() - start).count();
@@ -200,7 +310,7 @@ void add_replay(CLI::App& app, io streams, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "replay",
       "Publish fixture files into a running emulator: topics through REST-proxy produce\n"
-      "batches, queues through publish, in file order (so per partition and per queue), with\n"
+      "batches, queues through publish, in file order per partition and per queue, with\n"
       "the recorded timing scaled by --speed. Every file is checked first; a bad line means\n"
       "nothing is replayed unless --continue-on-error. Missing topics and queues are created.");
   cmd->add_option("FILE", o->files, "Fixture files, replayed one after another")->required()->check(CLI::ExistingFile);

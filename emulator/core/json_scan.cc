@@ -1,11 +1,24 @@
 #include "emulator/core/json_scan.h"
 
+#include <cstring>
 #include <nlohmann/json.hpp>
 
 namespace eventfabric::core {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// True when none of the 8 bytes at `p` is '"', '\\', below 0x20 or above 0x7F
+// (the word-at-a-time tests of "Bit Twiddling Hacks": a zero byte of x is
+// (x - 0x01..) & ~x & 0x80.., a byte below n is (x - n..) & ~x & 0x80..).
+bool plain8(const char* p) noexcept {
+  constexpr uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  const uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+  const uint64_t special = ((quote - ones) & ~quote) | ((backslash - ones) & ~backslash) | (x - ones * 0x20) | x;
+  return (special & highs) == 0;
+}
 bool is_cont(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 // Which containers are open, one bit per level (1 = object).
@@ -89,6 +102,10 @@ bool json_cursor::string(std::string_view& raw, bool& escaped) noexcept {
   const std::size_t start = i_;
   escaped = false;
   while (i_ < s_.size()) {
+    // Eight plain bytes at a time (no quote, backslash, control or non-ASCII
+    // byte): strings are most of what is scanned.
+    while (s_.size() - i_ >= 8 && plain8(s_.data() + i_)) i_ += 8;
+    if (i_ >= s_.size()) break;
     const auto c = static_cast<unsigned char>(s_[i_]);
     if (c == '"') {
       raw = s_.substr(start, i_ - start);

@@ -154,5 +154,24 @@ TEST(JsonWrite, WriterPlacesCommas) {
   EXPECT_EQ(json::parse(out)["d"]["e"][0], 1);
 }
 
+
+// The string scan skips eight plain bytes at a time: a special byte at any
+// place of a word must still be seen.
+TEST(JsonScan, SpecialBytesAnywhereInAWord) {
+  for (std::size_t len = 0; len < 40; ++len)
+    for (std::size_t at = 0; at < len; ++at)
+      for (const char* special : {"\"", "\\", "\\n", "\\u00e9", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xc3", "\xff", " "}) {
+        std::string text = "\"" + std::string(len, 'a') + "\"";
+        text.insert(1 + at, special);
+        EXPECT_EQ(is_json(text), json::accept(text)) << text;
+        std::string_view raw;
+        bool escaped = false;
+        json_cursor c(text);
+        if (c.string(raw, escaped) && c.at_end()) {
+          EXPECT_EQ(escaped, std::string_view(special).starts_with("\\")) << text;
+        }
+      }
+}
+
 }  // namespace
 }  // namespace eventfabric::core
