@@ -48,6 +48,12 @@ class HttpIntegration : public ::testing::Test {
   uint16_t port_ = testing::free_port();
 };
 
+// Produces envelope(i) to workflow.instance.started.v1; returns the status.
+int produce_started(http_client& c, int i) {
+  return c.call("POST", "/topics/workflow.instance.started.v1", R"({"records":[{"value":)" + envelope(i) + "}]}", kV2Json)
+      .status;
+}
+
 std::vector<json> fetch_all(http_client& c, const std::string& base, std::size_t want) {
   std::vector<json> got;
   for (int i = 0; i < 50 && got.size() < want; ++i) {
@@ -63,7 +69,7 @@ TEST_F(HttpIntegration, GroupResumesFromCommittedOffsetsAfterKill9) {
   http_client c(port_);
   ASSERT_EQ(c.call("POST", "/admin/topics", R"({"name":"workflow.instance.started.v1","partitions":3})").status, 201);
   for (int i = 0; i < 20; ++i)
-    ASSERT_EQ(c.call("POST", "/topics/workflow.instance.started.v1", R"({"records":[{"value":)" + envelope(i) + "}]}", kV2Json).status, 200);
+    ASSERT_EQ(produce_started(c, i), 200);
   const std::string base = "/consumers/ledger/instances/c1";
   ASSERT_EQ(c.call("POST", "/consumers/ledger", R"({"name":"c1","auto.offset.reset":"earliest","auto.commit.enable":"false"})", kV2).status, 200);
   ASSERT_EQ(c.call("POST", base + "/subscription", R"({"topics":["workflow.instance.started.v1"]})", kV2).status, 204);
@@ -71,7 +77,7 @@ TEST_F(HttpIntegration, GroupResumesFromCommittedOffsetsAfterKill9) {
   ASSERT_EQ(first.size(), 20u);
   ASSERT_EQ(c.call("POST", base + "/offsets", "", kV2).status, 204);  // commit everything fetched
   for (int i = 20; i < 25; ++i)
-    ASSERT_EQ(c.call("POST", "/topics/workflow.instance.started.v1", R"({"records":[{"value":)" + envelope(i) + "}]}", kV2Json).status, 200);
+    ASSERT_EQ(produce_started(c, i), 200);
 
   const int status = srv->kill_now(SIGKILL);
   ASSERT_TRUE(WIFSIGNALED(status));
@@ -98,7 +104,7 @@ TEST_F(HttpIntegration, MetricsCountStoreCommitsAndTheRequestsTheyCarried) {
   http_client c(port_);
   ASSERT_EQ(c.call("POST", "/admin/topics", R"({"name":"workflow.instance.started.v1","partitions":1})").status, 201);
   for (int i = 0; i < 5; ++i)
-    ASSERT_EQ(c.call("POST", "/topics/workflow.instance.started.v1", R"({"records":[{"value":)" + envelope(i) + "}]}", kV2Json).status, 200);
+    ASSERT_EQ(produce_started(c, i), 200);
   const std::string text = c.call("GET", "/metrics").body;
   auto value = [&](const std::string& name) {
     const auto at = text.find("\n" + name + " ");
