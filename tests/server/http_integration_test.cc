@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/http_client.h"
+#include "tests/support/test_dir.h"
 
 namespace eventfabric {
 namespace {
@@ -33,9 +34,7 @@ std::string envelope(int i) {
 class HttpIntegration : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ef-http-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
+    dir_ = testing::fresh_test_dir("ef-http");
   }
   void TearDown() override { fs::remove_all(dir_); }
   std::unique_ptr<server_process> start(std::vector<std::string> extra = {}) {

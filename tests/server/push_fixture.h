@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/http_client.h"
+#include "tests/support/test_dir.h"
 #include "tests/support/test_webhook.h"
 
 namespace eventfabric::testing {
@@ -36,10 +37,7 @@ inline std::string envelope(const std::string& id, const std::string& key = "cus
 class PushHttp : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("ef-push-" + std::to_string(getpid()) + "-" +
-                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = testing::fresh_test_dir("ef-push");
     start();
   }
   void TearDown() override {
