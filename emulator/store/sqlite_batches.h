@@ -1,8 +1,8 @@
 #pragma once
 // Internal: how the SQLite store packs a partition's records into one row.
-// Since schema v2 a row of `batches` holds every record a commit appended to
-// one partition (base_offset..last_offset), so a group commit of N requests
-// writes one row per partition instead of N x batch rows (and index entries).
+// Since schema v2 a row (v3: of `segments`) holds every record a commit
+// appended to one partition (base_offset..last_offset), so a group commit of
+// N requests writes one row per partition instead of N x batch rows.
 //
 // Blob layout, per record, little-endian as written by the host:
 //   i64 offset, i64 timestamp, u8 has_key, [u32 len, key], u32 len, value,

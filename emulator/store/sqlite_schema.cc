@@ -48,6 +48,10 @@ bool decode_v1_headers(std::string_view blob, std::vector<core::header>& out) {
   return in.ok() && in.done();
 }
 
+// v2's insert; v3 replaced the table.
+constexpr std::string_view v2_insert_batch_sql =
+    R"(INSERT OR REPLACE INTO batches(topic, "partition", base_offset, last_offset, data) VALUES (?1, ?2, ?3, ?4, ?5))";
+
 // v2. One row per (partition, commit) instead of one per record: a group
 // commit writes one b-tree entry per partition it touched. Rows cover
 // disjoint offset ranges; retention and compaction rewrite the rows they cut.
@@ -66,7 +70,7 @@ core::result<void> batches_v2(sqlite3* db) {
     return r;
   auto select = prepare(db, R"(SELECT topic, "partition", "offset", timestamp, key, value, headers FROM records )"
                             R"(ORDER BY topic, "partition", "offset")");
-  auto insert = prepare(db, insert_batch_sql);
+  auto insert = prepare(db, v2_insert_batch_sql);
   if (!select || !insert) return std::unexpected(make_error(db, "prepare v2 migration"));
   std::string topic, blob;
   int32_t partition = -1;
@@ -112,17 +116,53 @@ core::result<void> batches_v2(sqlite3* db) {
   return exec(db, "DROP TABLE records", "drop v1 records");
 }
 
-constexpr std::array<migration, 2> production_chain = {{
-    {1, "create tables (v0 -> v1)", &create_v1},
-    {2, "records packed per partition and commit (v1 -> v2)", &batches_v2},
-}};
-
 core::result<int> single_int(sqlite3* db, const char* sql, std::string_view what) {
   auto stmt = prepare(db, sql);
   if (!stmt) return std::unexpected(make_error(db, what));
   if (sqlite3_step(stmt->get()) != SQLITE_ROW) return std::unexpected(make_error(db, what));
   return sqlite3_column_int(stmt->get(), 0);
 }
+
+// v3. The v2 rows keyed by a position (partition id << 40 | base offset)
+// instead of (topic, partition, base_offset) under a separate unique index:
+// one b-tree instead of two, so a one-partition commit writes one WAL page
+// instead of two (a one-record commit: 31 -> 21 us in ef_bench_store). Names
+// move to `partitions`, one row per partition ever written.
+core::result<void> segments_v3(sqlite3* db) {
+  static_assert(kOffsetBits == 40, "the SQL below spells the shift");
+  auto outside = single_int(db,
+                            "SELECT count(*) FROM batches WHERE base_offset < 0 OR last_offset > 1099511627775",
+                            "check v2 offsets");
+  if (!outside) return std::unexpected(outside.error());
+  if (*outside > 0)
+    return core::fail(core::errc::storage_error,
+                      std::to_string(*outside) +
+                          " stored record batches hold offsets outside 0..2^40-1, which schema v3 cannot key");
+  return exec(db,
+              R"(CREATE TABLE partitions (
+                   id          INTEGER PRIMARY KEY,
+                   topic       TEXT    NOT NULL,
+                   "partition" INTEGER NOT NULL);
+                 CREATE UNIQUE INDEX partitions_by_name ON partitions(topic, "partition");
+                 CREATE TABLE segments (
+                   pos         INTEGER PRIMARY KEY,
+                   last_offset INTEGER NOT NULL,
+                   data        BLOB    NOT NULL);
+                 INSERT INTO partitions(topic, "partition")
+                   SELECT DISTINCT topic, "partition" FROM batches ORDER BY topic, "partition";
+                 INSERT INTO segments(pos, last_offset, data)
+                   SELECT (p.id << 40) + b.base_offset, b.last_offset, b.data
+                   FROM batches b JOIN partitions p ON p.topic = b.topic AND p."partition" = b."partition"
+                   ORDER BY 1;
+                 DROP TABLE batches;)",
+              "move batches to segments");
+}
+
+constexpr std::array<migration, 3> production_chain = {{
+    {1, "create tables (v0 -> v1)", &create_v1},
+    {2, "records packed per partition and commit (v1 -> v2)", &batches_v2},
+    {3, "batches keyed by partition id and offset (v2 -> v3)", &segments_v3},
+}};
 
 core::result<void> refuse_foreign_database(sqlite3* db, std::string_view data_dir) {
   auto tables = single_int(db, "SELECT count(*) FROM sqlite_master", "read sqlite_master");

@@ -7,11 +7,12 @@
 //    stamping its version, so a crash mid-chain resumes where it stopped;
 //  - above current: written by a newer eventfabric; refused untouched
 //    (incompatible_store).
-// To add v2: write `migrate_v1_to_v2`, append {2, ...} to the chain in
-// sqlite_schema.cc and bump current_schema_version.
+// To add v4: write the step, append {4, ...} to the chain in sqlite_schema.cc
+// and bump current_schema_version.
 
 #include <sqlite3.h>
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +21,7 @@
 
 namespace eventfabric::store::sqlite {
 
-inline constexpr int current_schema_version = 2;
+inline constexpr int current_schema_version = 3;
 
 struct migration {
   int to_version;                            // user_version after the step; the chain counts 1, 2, 3, ...
@@ -44,11 +45,26 @@ core::result<void> check_not_newer(int version, int supported, std::string_view 
 core::result<int> migrate(sqlite3* db, std::string_view data_dir,
                           std::span<const migration> chain = migrations());
 
+// Since v3 a row of `segments` is keyed by its position: the id of its
+// partition (table `partitions`) in the high bits, its first offset in the
+// low kOffsetBits. One b-tree, no index: an append writes one page.
+inline constexpr int kOffsetBits = 40;
+inline constexpr int64_t kMaxOffset = (int64_t{1} << kOffsetBits) - 1;
+inline constexpr int64_t kMaxPartitionId = (int64_t{1} << (63 - kOffsetBits)) - 1;
+// Offsets may be -1 .. kMaxOffset + 1 (range bounds), so add, not or.
+inline constexpr int64_t position(int64_t partition_id, int64_t offset) {
+  return (partition_id << kOffsetBits) + offset;
+}
+
 // Statements shared with the store, the migration and the tests.
-inline constexpr std::string_view insert_batch_sql =
-    R"(INSERT OR REPLACE INTO batches(topic, "partition", base_offset, last_offset, data) VALUES (?1, ?2, ?3, ?4, ?5))";
-inline constexpr std::string_view load_batches_sql =
-    R"(SELECT topic, "partition", base_offset, data FROM batches ORDER BY topic, "partition", base_offset)";
+inline constexpr std::string_view insert_segment_sql =
+    "INSERT OR REPLACE INTO segments(pos, last_offset, data) VALUES (?1, ?2, ?3)";
+// Partitions in (topic, partition) order by their index, each one's rows in
+// position order by a rowid range: no sorting.
+inline constexpr std::string_view load_segments_sql =
+    R"(SELECT p.topic, p."partition", s.pos - (p.id << 40), s.data FROM partitions p )"
+    R"(JOIN segments s ON s.pos >= (p.id << 40) AND s.pos < ((p.id + 1) << 40) )"
+    R"(ORDER BY p.topic, p."partition", s.pos)";
 inline constexpr std::string_view load_values_sql = "SELECT space, key, value FROM kv ORDER BY space, key";
 
 }  // namespace eventfabric::store::sqlite

@@ -20,25 +20,33 @@ namespace {
 // sqlite_store::configure).
 constexpr int kWalCheckpointPages = 10000;
 
-// SQL of each stmt_id, in enum order.
+// SQL of each stmt_id, in enum order. Positions: see sqlite::position().
 constexpr std::string_view statement_sql[] = {
     "BEGIN IMMEDIATE",
     "COMMIT",
     "ROLLBACK",
-    sqlite::insert_batch_sql,
-    R"(SELECT base_offset, data FROM batches WHERE topic = ?1 AND "partition" = ?2 AND base_offset <= ?4 )"
-    R"(AND last_offset >= ?3 ORDER BY base_offset)",
-    R"(SELECT last_offset FROM batches WHERE topic = ?1 AND "partition" = ?2 ORDER BY base_offset DESC LIMIT 1)",
-    R"(DELETE FROM batches WHERE topic = ?1 AND "partition" = ?2 AND base_offset = ?3)",
-    R"(DELETE FROM batches WHERE topic = ?1 AND "partition" = ?2 AND last_offset < ?3)",
-    "DELETE FROM batches WHERE topic = ?1",
+    R"(SELECT id FROM partitions WHERE topic = ?1 AND "partition" = ?2)",
+    R"(INSERT INTO partitions(topic, "partition") VALUES (?1, ?2))",
+    "SELECT id FROM partitions WHERE topic = ?1",
+    sqlite::insert_segment_sql,
+    // Rows of positions ?1..?3 holding offsets >= ?4, from the row that
+    // covers ?2 (the last one starting at or before it) on.
+    "SELECT pos, data FROM segments WHERE pos >= coalesce((SELECT max(pos) FROM segments WHERE pos "
+    "BETWEEN ?1 AND ?2), ?1) AND pos <= ?3 AND last_offset >= ?4 ORDER BY pos",
+    "SELECT last_offset FROM segments WHERE pos BETWEEN ?1 AND ?2 ORDER BY pos DESC LIMIT 1",
+    "DELETE FROM segments WHERE pos = ?1",
+    "DELETE FROM segments WHERE pos >= ?1 AND pos < ?2 AND last_offset < ?3",
+    "DELETE FROM segments WHERE pos BETWEEN ?1 AND ?2",
     "INSERT OR REPLACE INTO kv(space, key, value) VALUES (?1, ?2, ?3)",
     "DELETE FROM kv WHERE space = ?1 AND key = ?2",
     "DELETE FROM kv WHERE space = ?1 AND key >= ?2 AND key < ?3",
     "DELETE FROM kv WHERE space = ?1 AND key >= ?2",
     sqlite::load_values_sql,
-    sqlite::load_batches_sql,
+    sqlite::load_segments_sql,
 };
+
+// Offsets as range bounds: anything stored lies in 0..kMaxOffset.
+int64_t clamp_offset(int64_t o) { return std::clamp<int64_t>(o, -1, sqlite::kMaxOffset + 1); }
 
 const char* synchronous_pragma(durability d) {
   switch (d) {
@@ -138,6 +146,11 @@ void sqlite_store::latch(std::string_view what) {
         sqlite::make_error(db_.get(), "data folder " + data_dir_.string() + ": " + std::string(what));
 }
 
+void sqlite_store::latch_message(const std::string& message) {
+  if (!pending_error_)
+    pending_error_ = core::error{core::errc::storage_error, "data folder " + data_dir_.string() + ": " + message, {}};
+}
+
 bool sqlite_store::begin_write() {
   if (pending_error_) return false;
   if (in_transaction_) return true;
@@ -156,6 +169,8 @@ bool sqlite_store::step_write(sqlite3_stmt* s, std::string_view what) {
 void sqlite_store::end_transaction(stmt_id how) {
   in_transaction_ = false;
   pending_.clear();
+  for (partition_state* st : added_ids_) st->id = 0;  // their rows are rolled back
+  added_ids_.clear();
   pending_error_.reset();
   if (sqlite3_get_autocommit(db_.get())) return;  // no transaction (or SQLite already rolled back)
   if (sqlite3_stmt* s = stmt(how)) {
@@ -177,14 +192,12 @@ sqlite_store::pending_batch* sqlite_store::pending_for(std::string_view topic, i
   return nullptr;
 }
 
-bool sqlite_store::write_batch(const pending_batch& b) {
-  if (b.blob.empty()) return true;
-  sqlite3_stmt* s = stmt(insert_batch);
-  sqlite::bind_text(s, 1, b.topic);
-  sqlite3_bind_int(s, 2, b.partition);
-  sqlite3_bind_int64(s, 3, b.base_offset);
-  sqlite3_bind_int64(s, 4, b.last_offset);
-  sqlite::bind_blob(s, 5, b.blob);
+bool sqlite_store::write_row(int64_t id, int64_t base, int64_t last, std::string_view blob) {
+  if (blob.empty()) return true;
+  sqlite3_stmt* s = stmt(insert_segment);
+  sqlite3_bind_int64(s, 1, sqlite::position(id, base));
+  sqlite3_bind_int64(s, 2, last);
+  sqlite::bind_blob(s, 3, blob);
   return step_write(s, "append records");
 }
 
@@ -205,76 +218,126 @@ bool sqlite_store::flush_all_pending() {
   return ok;
 }
 
-int64_t* sqlite_store::known_last(std::string_view topic, int32_t partition) {
-  auto it = known_last_.find(std::pair{topic, partition});
-  if (it == known_last_.end()) it = known_last_.emplace(std::pair{std::string(topic), partition}, kUnknown).first;
-  return &it->second;
+sqlite_store::partition_state& sqlite_store::state_of(std::string_view topic, int32_t partition) {
+  auto it = partitions_.find(std::pair{topic, partition});
+  if (it == partitions_.end()) it = partitions_.emplace(std::pair{std::string(topic), partition}, partition_state{}).first;
+  return it->second;
+}
+
+int64_t sqlite_store::partition_id(partition_state& st, std::string_view topic, int32_t partition, bool create) {
+  if (st.id > 0 || pending_error_) return pending_error_ ? 0 : st.id;
+  {
+    sqlite3_stmt* s = stmt(find_partition);
+    sqlite::reset_guard guard(s);
+    sqlite::bind_text(s, 1, topic);
+    sqlite3_bind_int(s, 2, partition);
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) return st.id = sqlite3_column_int64(s, 0);
+    if (rc != SQLITE_DONE) {
+      latch("look up a partition");
+      return 0;
+    }
+  }
+  if (!create) return 0;
+  sqlite3_stmt* s = stmt(add_partition);
+  sqlite::bind_text(s, 1, topic);
+  sqlite3_bind_int(s, 2, partition);
+  if (!step_write(s, "add a partition")) return 0;
+  const int64_t id = sqlite3_last_insert_rowid(db_.get());
+  if (id > sqlite::kMaxPartitionId) {
+    latch_message("more partitions than the store can key (" + std::to_string(sqlite::kMaxPartitionId) + ")");
+    return 0;
+  }
+  added_ids_.push_back(&st);
+  return st.id = id;
 }
 
 void sqlite_store::forget_last(std::string_view topic, int32_t partition) {
-  if (auto it = known_last_.find(std::pair{topic, partition}); it != known_last_.end()) it->second = kUnknown;
+  if (auto it = partitions_.find(std::pair{topic, partition}); it != partitions_.end()) it->second.last = kUnknown;
 }
 
-int64_t sqlite_store::stored_last_offset(std::string_view topic, int32_t partition) {
-  sqlite3_stmt* s = stmt(select_last_batch);
+int64_t sqlite_store::stored_last_offset(int64_t id) {
+  sqlite3_stmt* s = stmt(select_last_segment);
   sqlite::reset_guard guard(s);
-  sqlite::bind_text(s, 1, topic);
-  sqlite3_bind_int(s, 2, partition);
+  sqlite3_bind_int64(s, 1, sqlite::position(id, 0));
+  sqlite3_bind_int64(s, 2, sqlite::position(id, sqlite::kMaxOffset));
   const int rc = sqlite3_step(s);
   if (rc == SQLITE_ROW) return sqlite3_column_int64(s, 0);
   if (rc != SQLITE_DONE) latch("read the last stored offset");
   return -1;
 }
 
-bool sqlite_store::insert_out_of_order(std::string_view topic, int32_t partition, const core::record& r) {
+// Steps the select_segments statement over the rows of partition `id` that
+// hold offsets in [lo, hi], calling fn(base_offset, data) for each; false
+// (latched) on a read error.
+template <class Fn>
+bool sqlite_store::each_segment(int64_t id, int64_t lo, int64_t hi, Fn&& fn) {
+  lo = clamp_offset(lo);
+  hi = clamp_offset(hi);
+  sqlite3_stmt* s = stmt(select_segments);
+  sqlite::reset_guard guard(s);
+  sqlite3_bind_int64(s, 1, sqlite::position(id, 0));
+  sqlite3_bind_int64(s, 2, sqlite::position(id, lo));
+  sqlite3_bind_int64(s, 3, sqlite::position(id, hi));
+  sqlite3_bind_int64(s, 4, lo);
+  int rc;
+  while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    if (!fn(sqlite3_column_int64(s, 0) - sqlite::position(id, 0), sqlite::column_bytes(s, 1))) return false;
+  if (rc == SQLITE_DONE) return true;
+  latch("read stored records");
+  return false;
+}
+
+bool sqlite_store::delete_row(int64_t id, int64_t base, std::string_view what) {
+  sqlite3_stmt* del = stmt(delete_segment);
+  sqlite3_bind_int64(del, 1, sqlite::position(id, base));
+  return step_write(del, what);
+}
+
+void sqlite_store::latch_corrupt(std::string_view topic, int32_t partition, int64_t base) {
+  latch_message("corrupt records of " + std::string(topic) + "/" + std::to_string(partition) + " at offset " +
+                std::to_string(base));
+}
+
+bool sqlite_store::insert_out_of_order(std::string_view topic, int32_t partition, int64_t id,
+                                       const core::record& r) {
   // The row covering r.offset (rows hold disjoint ranges), merged with r.
   std::vector<core::record> merged{r};
   int64_t old_base = -1;
-  {
-    sqlite3_stmt* s = stmt(select_batches);
-    sqlite::reset_guard guard(s);
-    sqlite::bind_text(s, 1, topic);
-    sqlite3_bind_int(s, 2, partition);
-    sqlite3_bind_int64(s, 3, r.offset);
-    sqlite3_bind_int64(s, 4, r.offset);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-      old_base = sqlite3_column_int64(s, 0);
-      if (!sqlite::decode_batch(sqlite::column_bytes(s, 1), [&](core::record&& old) {
-            if (old.offset != r.offset) merged.push_back(std::move(old));  // same offset: replaced
-          })) {
-        latch("corrupt records to merge");
-        return false;
-      }
-      rc = sqlite3_step(s);
-    }
-    if (rc != SQLITE_DONE) {
-      latch("read records to merge");
-      return false;
-    }
-  }
-  if (old_base >= 0) {
-    sqlite3_stmt* del = stmt(delete_batch);
-    sqlite::bind_text(del, 1, topic);
-    sqlite3_bind_int(del, 2, partition);
-    sqlite3_bind_int64(del, 3, old_base);
-    if (!step_write(del, "merge records")) return false;
-  }
+  const bool read = each_segment(id, r.offset, r.offset, [&](int64_t base, std::string_view data) {
+    old_base = base;
+    if (sqlite::decode_batch(data, [&](core::record&& old) {
+          if (old.offset != r.offset) merged.push_back(std::move(old));  // same offset: replaced
+        }))
+      return true;
+    latch_corrupt(topic, partition, base);
+    return false;
+  });
+  if (!read) return false;
+  if (old_base >= 0 && !delete_row(id, old_base, "merge records")) return false;
   std::sort(merged.begin(), merged.end(), [](const auto& a, const auto& b) { return a.offset < b.offset; });
-  pending_batch row{std::string(topic), partition, merged.front().offset, merged.back().offset, {}};
-  for (const auto& m : merged) sqlite::encode_record(m, row.blob);
-  return write_batch(row);
+  std::string blob;
+  for (const auto& m : merged) sqlite::encode_record(m, blob);
+  return write_row(id, merged.front().offset, merged.back().offset, blob);
 }
 
 void sqlite_store::append(std::string_view topic, int32_t partition, std::span<const core::record> records) {
   if (records.empty() || !begin_write()) return;
   for (const auto& r : records) {
+    if (r.offset < 0 || r.offset > sqlite::kMaxOffset) {
+      latch_message("offset " + std::to_string(r.offset) + " of " + std::string(topic) + "/" +
+                    std::to_string(partition) + " is outside what the store can key (0.." +
+                    std::to_string(sqlite::kMaxOffset) + ")");
+      return;
+    }
     pending_batch* b = pending_for(topic, partition);
     if (!b) {
-      int64_t* known = known_last(topic, partition);
-      const int64_t floor = *known != kUnknown ? *known : stored_last_offset(topic, partition);
+      partition_state& st = state_of(topic, partition);
+      const int64_t id = partition_id(st, topic, partition, true);
+      if (id == 0) return;
+      const int64_t floor = st.last != kUnknown ? st.last : stored_last_offset(id);
       if (pending_error_) return;
-      pending_.push_back({std::string(topic), partition, -1, -1, {}, floor, known});
+      pending_.push_back({std::string(topic), partition, -1, -1, {}, floor, &st});
       last_pending_ = pending_.size() - 1;
       b = &pending_.back();
     }
@@ -290,95 +353,101 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
     b->floor = std::max({b->floor, b->last_offset, r.offset});
     b->blob.clear();
     b->base_offset = b->last_offset = -1;
-    if (!insert_out_of_order(topic, partition, r)) return;
+    if (!insert_out_of_order(topic, partition, b->state->id, r)) return;
   }
 }
 
 template <class Keep>
-bool sqlite_store::rewrite_batches(std::string_view topic, int32_t partition, int64_t lo, int64_t hi, Keep&& keep) {
+bool sqlite_store::rewrite_batches(std::string_view topic, int32_t partition, int64_t id, int64_t lo, int64_t hi,
+                                   Keep&& keep) {
   struct row {
     int64_t base;
     std::string data;
   };
   std::vector<row> rows;
-  {
-    sqlite3_stmt* s = stmt(select_batches);
-    sqlite::reset_guard guard(s);
-    sqlite::bind_text(s, 1, topic);
-    sqlite3_bind_int(s, 2, partition);
-    sqlite3_bind_int64(s, 3, lo);
-    sqlite3_bind_int64(s, 4, hi);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-      rows.push_back({sqlite3_column_int64(s, 0), std::string(sqlite::column_bytes(s, 1))});
-    if (rc != SQLITE_DONE) {
-      latch("read records to rewrite");
-      return false;
-    }
-  }
+  if (!each_segment(id, lo, hi, [&](int64_t base, std::string_view data) {
+        rows.push_back({base, std::string(data)});
+        return true;
+      }))
+    return false;
   for (const auto& r : rows) {
-    pending_batch kept{std::string(topic), partition, -1, -1, {}};
+    std::string kept;
+    int64_t first = -1, last = -1;
     bool changed = false;
     const bool decoded = sqlite::decode_batch(r.data, [&](core::record&& rec) {
       if (!keep(rec.offset)) {
         changed = true;
         return;
       }
-      if (kept.base_offset < 0) kept.base_offset = rec.offset;
-      kept.last_offset = rec.offset;
-      sqlite::encode_record(rec, kept.blob);
+      if (first < 0) first = rec.offset;
+      last = rec.offset;
+      sqlite::encode_record(rec, kept);
     });
     if (!decoded) {
-      if (!pending_error_)
-        pending_error_ = core::error{core::errc::storage_error,
-                                   "data folder " + data_dir_.string() + ": corrupt records of " +
-                                       std::string(topic) + "/" + std::to_string(partition) + " at offset " +
-                                       std::to_string(r.base),
-                                   {}};
+      latch_corrupt(topic, partition, r.base);
       return false;
     }
     if (!changed) continue;
-    sqlite3_stmt* del = stmt(delete_batch);
-    sqlite::bind_text(del, 1, topic);
-    sqlite3_bind_int(del, 2, partition);
-    sqlite3_bind_int64(del, 3, r.base);
-    if (!step_write(del, "rewrite records")) return false;
-    if (kept.base_offset >= 0 && !write_batch(kept)) return false;
+    if (!delete_row(id, r.base, "rewrite records")) return false;
+    if (first >= 0 && !write_row(id, first, last, kept)) return false;
   }
   return true;
 }
 
+// The partition's id for a removal: 0 when nothing was ever stored for it.
+// Flushes its pending row first and forgets its last offset.
+int64_t sqlite_store::id_for_removal(std::string_view topic, int32_t partition) {
+  if (!begin_write() || !flush_pending(topic, partition)) return 0;
+  forget_last(topic, partition);
+  return partition_id(state_of(topic, partition), topic, partition, false);
+}
+
 void sqlite_store::erase_records(std::string_view topic, int32_t partition,
                                  std::span<const int64_t> offsets) {
-  if (offsets.empty() || !begin_write() || !flush_pending(topic, partition)) return;
-  forget_last(topic, partition);
+  if (offsets.empty()) return;
+  const int64_t id = id_for_removal(topic, partition);
+  if (id == 0) return;
   std::vector<int64_t> sorted(offsets.begin(), offsets.end());
   std::sort(sorted.begin(), sorted.end());
-  rewrite_batches(topic, partition, sorted.front(), sorted.back(),
+  rewrite_batches(topic, partition, id, sorted.front(), sorted.back(),
                   [&](int64_t o) { return !std::binary_search(sorted.begin(), sorted.end(), o); });
 }
 
 void sqlite_store::truncate(std::string_view topic, int32_t partition, int64_t before) {
-  if (!begin_write() || !flush_pending(topic, partition)) return;
-  forget_last(topic, partition);
-  sqlite3_stmt* s = stmt(delete_batches_before);
-  sqlite::bind_text(s, 1, topic);
-  sqlite3_bind_int(s, 2, partition);
+  const int64_t id = id_for_removal(topic, partition);
+  if (id == 0) return;
+  before = clamp_offset(before);
+  sqlite3_stmt* s = stmt(delete_segments_before);
+  sqlite3_bind_int64(s, 1, sqlite::position(id, 0));
+  sqlite3_bind_int64(s, 2, sqlite::position(id, before));
   sqlite3_bind_int64(s, 3, before);
   if (!step_write(s, "truncate partition")) return;
   // The row that straddles `before`, if any, loses its head.
-  rewrite_batches(topic, partition, before - 1, before - 1, [&](int64_t o) { return o >= before; });
+  rewrite_batches(topic, partition, id, before - 1, before - 1, [&](int64_t o) { return o >= before; });
 }
 
 void sqlite_store::drop_records(std::string_view topic) {
   if (!begin_write()) return;
   std::erase_if(pending_, [&](const pending_batch& b) { return b.topic == topic; });
-  for (auto it = known_last_.lower_bound(std::pair{topic, INT32_MIN}); it != known_last_.end() && it->first.first == topic;
+  for (auto it = partitions_.lower_bound(std::pair{topic, INT32_MIN}); it != partitions_.end() && it->first.first == topic;
        ++it)
-    it->second = kUnknown;
-  sqlite3_stmt* s = stmt(drop_topic);
-  sqlite::bind_text(s, 1, topic);
-  step_write(s, "drop topic records");
+    it->second.last = kUnknown;
+  // Partition rows stay (and so do cached ids): only their records go.
+  std::vector<int64_t> ids;
+  {
+    sqlite3_stmt* s = stmt(topic_partitions);
+    sqlite::reset_guard guard(s);
+    sqlite::bind_text(s, 1, topic);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) ids.push_back(sqlite3_column_int64(s, 0));
+    if (rc != SQLITE_DONE) return latch("list the topic's partitions");
+  }
+  for (const int64_t id : ids) {
+    sqlite3_stmt* s = stmt(delete_partition);
+    sqlite3_bind_int64(s, 1, sqlite::position(id, 0));
+    sqlite3_bind_int64(s, 2, sqlite::position(id, sqlite::kMaxOffset));
+    if (!step_write(s, "drop topic records")) return;
+  }
 }
 
 void sqlite_store::put(std::string_view space, std::string_view key, std::string_view value) {
@@ -426,9 +495,9 @@ core::result<void> sqlite_store::commit() {
     rollback();
     return std::unexpected(std::move(e));
   }
-  for (const auto& b : pending_)
-    if (b.known) *b.known = std::max(b.floor, b.last_offset);
+  for (const auto& b : pending_) b.state->last = std::max(b.floor, b.last_offset);
   pending_.clear();
+  added_ids_.clear();
   in_transaction_ = false;
   ++commits_;
   return {};
@@ -461,7 +530,7 @@ core::result<void> sqlite_store::stream_values(core::storage_loader& out) {
 }
 
 core::result<void> sqlite_store::stream_records(core::storage_loader& out) {
-  sqlite3_stmt* s = stmt(load_batches);
+  sqlite3_stmt* s = stmt(load_segments);
   sqlite::reset_guard guard(s);
   int rc;
   while ((rc = sqlite3_step(s)) == SQLITE_ROW) {

@@ -10,6 +10,10 @@
 // commit() acts as rollback(), load() refuses while writes are staged and
 // delivers values before records.
 //
+// Records live in `segments` rows keyed by position (partition id x 2^40 +
+// first offset, see sqlite_schema.h): offsets must lie in 0..2^40-1, and an
+// append outside that is latched like a SQLite failure.
+//
 // The write methods return void, so a SQLite failure inside one is latched:
 // later writes are skipped and the next commit() returns that storage_error
 // after rolling everything back.
@@ -78,18 +82,21 @@ class sqlite_store final : public core::storage {
     begin_stmt,
     commit_stmt,
     rollback_stmt,
-    insert_batch,
-    select_batches,
-    select_last_batch,
-    delete_batch,
-    delete_batches_before,
-    drop_topic,
+    find_partition,
+    add_partition,
+    topic_partitions,
+    insert_segment,
+    select_segments,
+    select_last_segment,
+    delete_segment,
+    delete_segments_before,
+    delete_partition,
     put_value,
     erase_value,
     erase_range,
     erase_from,
     load_values,
-    load_batches,
+    load_segments,
     stmt_count,
   };
 
@@ -103,24 +110,21 @@ class sqlite_store final : public core::storage {
   // Steps a write statement to completion and resets it; latches on failure.
   bool step_write(sqlite3_stmt* s, std::string_view what);
   void latch(std::string_view what);
+  // Latches a storage_error that is not SQLite's: "data folder X: <message>".
+  void latch_message(const std::string& message);
   void end_transaction(stmt_id how);
-  // Records appended in this transaction, one pending row per partition,
-  // written at commit (or before anything else touches the partition).
-  struct pending_batch {
-    std::string topic;
-    int32_t partition;
-    int64_t base_offset, last_offset;  // of `blob`; -1 while empty
-    std::string blob;
-    int64_t floor = -1;  // the highest offset already stored for the partition
-    int64_t* known = nullptr;  // the partition's entry in known_last_
-  };
-  // The highest committed offset per partition, so that a commit does not
-  // have to read it back from the index every time (a b-tree seek per
-  // partition per commit). kUnknown until read or committed; only ever
-  // published by a successful commit and reset to kUnknown by anything that
-  // removes or rewrites rows (a stale entry could only be too high, which
+  // What the store knows of a partition: its row id in `partitions` (0 until
+  // looked up; rows are never deleted, so an id stays valid once committed)
+  // and its highest committed offset, so that a commit does not read it back
+  // from the b-tree every time. `last` is kUnknown until read or committed;
+  // only a successful commit publishes it, and anything that removes or
+  // rewrites rows resets it (a stale value could only be too high, which
   // would send appends down the slow, still correct, merge path).
   static constexpr int64_t kUnknown = INT64_MIN;
+  struct partition_state {
+    int64_t id = 0;
+    int64_t last = kUnknown;
+  };
   struct partition_less {
     using is_transparent = void;
     template <class A, class B>
@@ -129,23 +133,47 @@ class sqlite_store final : public core::storage {
       return c < 0 || (c == 0 && a.second < b.second);
     }
   };
-  std::map<std::pair<std::string, int32_t>, int64_t, partition_less> known_last_;
-  int64_t* known_last(std::string_view topic, int32_t partition);
+  std::map<std::pair<std::string, int32_t>, partition_state, partition_less> partitions_;
+  partition_state& state_of(std::string_view topic, int32_t partition);
+  // The partition's id, looked up and (with `create`) added on first use;
+  // 0 when it has none (or on a latched failure).
+  int64_t partition_id(partition_state& st, std::string_view topic, int32_t partition, bool create);
   void forget_last(std::string_view topic, int32_t partition);
+  // Records appended in this transaction, one pending row per partition,
+  // written at commit (or before anything else touches the partition).
+  struct pending_batch {
+    std::string topic;
+    int32_t partition;
+    int64_t base_offset, last_offset;  // of `blob`; -1 while empty
+    std::string blob;
+    int64_t floor = -1;  // the highest offset already stored for the partition
+    partition_state* state = nullptr;
+  };
   // Offsets above everything stored go to the pending row; any other offset
   // (never from the core, but allowed by the storage contract) replaces or
   // joins a stored row at once.
-  bool insert_out_of_order(std::string_view topic, int32_t partition, const core::record& r);
-  int64_t stored_last_offset(std::string_view topic, int32_t partition);
+  bool insert_out_of_order(std::string_view topic, int32_t partition, int64_t id, const core::record& r);
+  int64_t stored_last_offset(int64_t id);
   pending_batch* pending_for(std::string_view topic, int32_t partition);
-  bool write_batch(const pending_batch& b);
+  bool write_row(int64_t id, int64_t base, int64_t last, std::string_view blob);
+  bool write_batch(const pending_batch& b) {
+    return write_row(b.state->id, b.base_offset, b.last_offset, b.blob);
+  }
   // Writes the pending rows of one partition (or all); false on failure (latched).
   bool flush_pending(std::string_view topic, int32_t partition);
   bool flush_all_pending();
   // Rewrites the rows of a partition that hold offsets in [lo, hi], keeping
   // only the records `keep` accepts.
+  // Calls fn(base_offset, data) -> bool (false stops) for each stored row of
+  // partition `id` holding offsets in [lo, hi], in order.
+  template <class Fn>
+  bool each_segment(int64_t id, int64_t lo, int64_t hi, Fn&& fn);
+  bool delete_row(int64_t id, int64_t base, std::string_view what);
+  void latch_corrupt(std::string_view topic, int32_t partition, int64_t base);
+  int64_t id_for_removal(std::string_view topic, int32_t partition);
   template <class Keep>
-  bool rewrite_batches(std::string_view topic, int32_t partition, int64_t lo, int64_t hi, Keep&& keep);
+  bool rewrite_batches(std::string_view topic, int32_t partition, int64_t id, int64_t lo, int64_t hi,
+                       Keep&& keep);
   core::result<void> stream_values(core::storage_loader& out);
   core::result<void> stream_records(core::storage_loader& out);
   core::error load_error(std::string_view what) const;
@@ -165,6 +193,8 @@ class sqlite_store final : public core::storage {
   std::optional<core::error> pending_error_;
   std::vector<pending_batch> pending_;
   std::size_t last_pending_ = 0;  // index of the last hit: appends come in runs
+  // Ids added in the open transaction: a rollback forgets them.
+  std::vector<partition_state*> added_ids_;
   int failing_commits_ = 0;
   std::size_t commits_ = 0;
 };

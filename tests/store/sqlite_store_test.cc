@@ -1,6 +1,6 @@
-// sqlite_store only: persistence across reopen, schema versioning, refusal of
-// foreign or corrupt files, folder locking, durability pragmas and latched
-// write errors.
+// sqlite_store only: persistence across reopen, refusal of foreign or corrupt
+// files, folder locking, durability pragmas and latched write errors (the
+// schema chain and migrations: sqlite_schema_test.cc).
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -13,30 +13,11 @@
 #include "emulator/store/sqlite_schema.h"
 #include "emulator/store/sqlite_util.h"
 #include "emulator/store/store.h"
+#include "tests/store/sqlite_test_util.h"
 #include "tests/store/store_test_util.h"
 
 namespace eventfabric::store::testing {
 namespace {
-
-std::filesystem::path db_file(const temp_dir& d) { return d.path() / "eventfabric.db"; }
-
-// Runs `sql` on the store's database through a raw connection (the store
-// must be closed, or the statement must not need the write lock).
-void raw_exec(const std::filesystem::path& db, const std::string& sql) {
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr owner(raw);
-  char* err = nullptr;
-  ASSERT_EQ(sqlite3_exec(raw, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK) << (err ? err : "");
-}
-
-int raw_user_version(const std::filesystem::path& db) {
-  sqlite3* raw = nullptr;
-  sqlite3_open(db.c_str(), &raw);
-  sqlite::db_ptr owner(raw);
-  auto v = sqlite::read_schema_version(raw, "test");
-  return v ? *v : -1;
-}
 
 void fill(core::storage& s) {
   s.put("topic", "orders", "config");
@@ -102,7 +83,8 @@ TEST(sqlite_store, newer_schema_is_refused_untouched) {
   EXPECT_EQ(s.error().code, core::errc::incompatible_store);
   EXPECT_EQ(s.error().message,
             "data folder " + dir.path().string() +
-                " was written by a newer eventfabric (schema v99; this build reads up to v2);"
+                " was written by a newer eventfabric (schema v99; this build reads up to v" +
+                std::to_string(sqlite::current_schema_version) + ");"
                 " upgrade eventfabric or use another --data-dir");
   EXPECT_EQ(raw_user_version(db_file(dir)), 99);
 }
@@ -153,22 +135,13 @@ TEST(sqlite_store, corrupt_pages_are_a_storage_error_not_a_crash) {
   EXPECT_NE(r.error().message.find(dir.path().string()), std::string::npos) << r.error().message;
 }
 
-int count_rows(const std::filesystem::path& db, const char* sql) {
-  sqlite3* raw = nullptr;
-  EXPECT_EQ(sqlite3_open(db.c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr h(raw);
-  auto s = sqlite::prepare(raw, sql);
-  EXPECT_TRUE(s.has_value());
-  return s && sqlite3_step(s->get()) == SQLITE_ROW ? sqlite3_column_int(s->get(), 0) : -1;
-}
-
 // The core appends ascending offsets one record at a time; a commit then
 // writes one row per partition. Retention and compaction cut rows and the
 // survivors load intact.
 TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
   temp_dir dir;
   // The store holds the file exclusively while open: count rows between opens.
-  const auto batch_rows = [&] { return count_rows(db_file(dir), "SELECT count(*) FROM batches"); };
+  const auto batch_rows = [&] { return count_rows(db_file(dir), "SELECT count(*) FROM segments"); };
   {
     auto s = open_sqlite(dir.path());
     for (int64_t o = 0; o < 10; ++o) {
@@ -203,6 +176,49 @@ TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
 // While a store is open, no other connection can read or write the file:
 // the folder lock keeps other eventfabric processes out, SQLite's exclusive
 // locking mode everything else (a sqlite3 shell waits for the server to stop).
+// A partition first written in a rolled-back transaction loses its id with
+// the rollback, so a partition added later cannot share its positions.
+TEST(sqlite_store, a_rolled_back_new_partition_does_not_keep_its_id) {
+  temp_dir dir;
+  {
+    auto s = open_sqlite(dir.path());
+    s->append("gone", 0, std::vector{make_record(0, "never")});
+    s->rollback();
+    s->append("other", 0, std::vector{make_record(0, "o0")});
+    ASSERT_TRUE(s->commit().has_value());
+    s->append("gone", 0, std::vector{make_record(0, "g0")});
+    s->fail_next_commits(1);
+    ASSERT_FALSE(s->commit().has_value());
+    s->append("gone", 0, std::vector{make_record(1, "g1")});
+    ASSERT_TRUE(s->commit().has_value());
+  }
+  EXPECT_EQ(load_all(*open_sqlite(dir.path())),
+            (std::vector{record_event("gone", 0, make_record(1, "g1")), record_event("other", 0, make_record(0, "o0"))}));
+  EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM partitions"), 2);
+}
+
+// Positions key offsets in 40 bits: an offset outside 0..2^40-1 fails the
+// commit with a clear error instead of landing in another partition's rows.
+TEST(sqlite_store, offsets_beyond_the_position_key_fail_the_commit) {
+  temp_dir dir;
+  auto s = open_sqlite(dir.path());
+  for (const int64_t bad : {int64_t{1} << 40, int64_t{-1}}) {
+    s->append("t", 0, std::vector{make_record(0, "ok"), make_record(bad, "too far")});
+    auto r = s->commit();
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, core::errc::storage_error);
+    EXPECT_NE(r.error().message.find("offset " + std::to_string(bad) + " of t/0 is outside"), std::string::npos)
+        << r.error().message;
+  }
+  EXPECT_TRUE(load_all(*s).empty());
+  s->append("t", 0, std::vector{make_record((int64_t{1} << 40) - 1, "last")});
+  ASSERT_TRUE(s->commit().has_value());
+  s->truncate("t", 0, INT64_MAX);
+  s->erase_records("t", 0, std::vector<int64_t>{INT64_MIN, INT64_MAX});
+  ASSERT_TRUE(s->commit().has_value());
+  EXPECT_TRUE(load_all(*s).empty());
+}
+
 TEST(sqlite_store, holds_the_database_exclusively_while_open) {
   temp_dir dir;
   auto s = open_sqlite(dir.path());
@@ -211,16 +227,17 @@ TEST(sqlite_store, holds_the_database_exclusively_while_open) {
   sqlite3* raw = nullptr;
   ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
   sqlite::db_ptr h(raw);
-  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM batches", nullptr, nullptr, nullptr), SQLITE_BUSY);
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM segments", nullptr, nullptr, nullptr), SQLITE_BUSY);
   s.reset();
-  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM batches", nullptr, nullptr, nullptr), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(raw, "SELECT count(*) FROM segments", nullptr, nullptr, nullptr), SQLITE_OK);
 }
 
 TEST(sqlite_store, a_corrupt_records_blob_is_a_storage_error) {
   temp_dir dir;
   open_sqlite(dir.path()).reset();
   // Offset 9, then a timestamp cut short.
-  raw_exec(db_file(dir), R"(INSERT INTO batches VALUES ('t', 3, 9, 9, X'09000000000000000000'))");
+  raw_exec(db_file(dir), R"(INSERT INTO partitions VALUES (7, 't', 3);
+                            INSERT INTO segments VALUES ((7 << 40) + 9, 9, X'09000000000000000000'))");
   auto s = open_sqlite(dir.path());
   capture c;
   auto r = s->load(c);
@@ -314,136 +331,6 @@ TEST(sqlite_store, a_failed_write_is_latched_and_reported_by_commit) {
   s->put("s", "fine", "3");
   ASSERT_TRUE(s->commit());
   EXPECT_EQ(load_all(*s), std::vector{value_event("s", "fine", "3")});
-}
-
-// ---- schema chain --------------------------------------------------------
-
-// A test step after the production chain: "next" = current_schema_version + 1.
-constexpr int next_version = sqlite::current_schema_version + 1;
-int next_runs = 0;
-core::result<void> test_next(sqlite3* db) {
-  ++next_runs;
-  return sqlite::exec(db, "CREATE TABLE extra(x)", "test next");
-}
-
-std::vector<sqlite::migration> chain_with_next() {
-  auto chain = std::vector<sqlite::migration>(sqlite::migrations().begin(), sqlite::migrations().end());
-  chain.push_back({next_version, "test step", &test_next});
-  return chain;
-}
-
-TEST(sqlite_schema, a_next_step_slots_into_the_chain) {
-  temp_dir dir;
-  open_sqlite(dir.path()).reset();  // a current store
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr db(raw);
-  next_runs = 0;
-  const auto chain = chain_with_next();
-  auto v = sqlite::migrate(raw, "d", chain);
-  ASSERT_TRUE(v.has_value()) << v.error().message;
-  EXPECT_EQ(*v, next_version);
-  EXPECT_EQ(next_runs, 1);
-  EXPECT_EQ(sqlite::migrate(raw, "d", chain).value_or(-1), next_version);
-  EXPECT_EQ(next_runs, 1);  // nothing pending the second time
-  EXPECT_EQ(sqlite3_exec(raw, "SELECT * FROM extra, batches, kv", nullptr, nullptr, nullptr), SQLITE_OK);
-}
-
-TEST(sqlite_schema, a_new_database_runs_the_whole_chain) {
-  temp_dir dir;
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr db(raw);
-  next_runs = 0;
-  EXPECT_EQ(sqlite::migrate(raw, "d", chain_with_next()).value_or(-1), next_version);
-  EXPECT_EQ(next_runs, 1);
-  EXPECT_EQ(raw_user_version(db_file(dir)), next_version);
-  // ... and this build (up to the current version) now refuses it.
-  db.reset();
-  auto s = sqlite_store::open(dir.path(), durability::normal);
-  ASSERT_FALSE(s.has_value());
-  EXPECT_EQ(s.error().code, core::errc::incompatible_store);
-}
-
-TEST(sqlite_schema, a_failing_step_rolls_back_and_keeps_the_old_version) {
-  temp_dir dir;
-  open_sqlite(dir.path()).reset();
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr db(raw);
-  auto chain = chain_with_next();
-  chain.back().apply = [](sqlite3* d) { return sqlite::exec(d, "CREATE TABLE kv(x)", "clash"); };
-  auto v = sqlite::migrate(raw, "d", chain);
-  ASSERT_FALSE(v.has_value());
-  EXPECT_EQ(v.error().code, core::errc::storage_error);
-  EXPECT_EQ(raw_user_version(db_file(dir)), sqlite::current_schema_version);
-}
-
-// A data folder written by a v1 build (one row per record, headers in the
-// v1 blob format) opens in this build with every record intact.
-TEST(sqlite_schema, v1_records_migrate_to_v2_batches) {
-  temp_dir dir;
-  {
-    sqlite3* raw = nullptr;
-    ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
-    sqlite::db_ptr db(raw);
-    const auto v1 = sqlite::migrations().subspan(0, 1);
-    ASSERT_EQ(sqlite::migrate(raw, "d", v1).value_or(-1), 1);
-    // Headers blob v1: u32 count, then (u32 len, key, u32 len, value) each; little-endian.
-    ASSERT_EQ(sqlite3_exec(raw,
-                           R"(INSERT INTO records VALUES ('a.b.c.v1', 0, 0, 10, x'6b31', x'7631', x'');
-                              INSERT INTO records VALUES ('a.b.c.v1', 0, 1, 11, NULL, x'7632',
-                                x'01000000' || x'01000000' || x'68' || x'02000000' || x'7878');
-                              INSERT INTO records VALUES ('a.b.c.v1', 1, 5, 12, x'6b33', x'7633', x'');
-                              INSERT INTO kv VALUES ('topic', x'61', x'7a');)",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK)
-        << sqlite3_errmsg(raw);
-  }
-  auto s = sqlite_store::open(dir.path(), durability::normal);
-  ASSERT_TRUE(s.has_value()) << s.error().message;
-  EXPECT_EQ((*s)->info().schema_version, sqlite::current_schema_version);
-  struct collect : core::storage_loader {
-    std::vector<std::tuple<std::string, int32_t, core::record>> recs;
-    int values = 0;
-    void on_value(std::string_view, std::string_view, std::string_view) override { ++values; }
-    void on_record(std::string_view t, int32_t p, core::record&& r) override { recs.emplace_back(t, p, r); }
-  } got;
-  ASSERT_TRUE((*s)->load(got).has_value());
-  EXPECT_EQ(got.values, 1);
-  ASSERT_EQ(got.recs.size(), 3u);
-  const auto& [t0, p0, r0] = got.recs[0];
-  EXPECT_EQ(t0, "a.b.c.v1");
-  EXPECT_EQ(p0, 0);
-  EXPECT_EQ(r0.offset, 0);
-  EXPECT_EQ(r0.timestamp_ms, 10);
-  EXPECT_EQ(r0.key, std::optional<std::string>("k1"));
-  EXPECT_EQ(r0.value, "v1");
-  const auto& r1 = std::get<2>(got.recs[1]);
-  EXPECT_FALSE(r1.key.has_value());
-  ASSERT_EQ(r1.headers.size(), 1u);
-  EXPECT_EQ(r1.headers[0].key, "h");
-  EXPECT_EQ(r1.headers[0].value, "xx");
-  EXPECT_EQ(std::get<1>(got.recs[2]), 1);
-  EXPECT_EQ(std::get<2>(got.recs[2]).offset, 5);
-}
-
-TEST(sqlite_schema, load_queries_stream_through_indexes_without_sorting) {
-  temp_dir dir;
-  open_sqlite(dir.path()).reset();
-  sqlite3* raw = nullptr;
-  ASSERT_EQ(sqlite3_open(db_file(dir).c_str(), &raw), SQLITE_OK);
-  sqlite::db_ptr db(raw);
-  for (std::string_view sql : {sqlite::load_batches_sql, sqlite::load_values_sql}) {
-    const std::string explain = "EXPLAIN QUERY PLAN " + std::string(sql);
-    auto stmt = sqlite::prepare(raw, explain);
-    ASSERT_TRUE(stmt.has_value());
-    std::string plan;
-    while (sqlite3_step(stmt->get()) == SQLITE_ROW)
-      plan += std::string(sqlite::column_bytes(stmt->get(), 3)) + ";";
-    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
-    EXPECT_NE(plan.find("USING INDEX"), std::string::npos) << plan;
-  }
 }
 
 // ---- small pieces --------------------------------------------------------
