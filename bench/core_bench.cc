@@ -3,6 +3,8 @@
 //   BM_MemcpyBaseline          copying the same bytes twice: the floor for a copying log
 //   BM_EnvelopeValidation      parse + validate 1 KiB envelopes
 //   BM_JsonParseBaseline       nlohmann parse alone of the same text
+//   BM_JsonCursorScan/N        core::json_cursor validating an envelope whose
+//                              payload note is N bytes (16: short strings only)
 // Run: build/bench/ef_bench_core --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 #include <benchmark/benchmark.h>
 
@@ -10,12 +12,14 @@
 #include <nlohmann/json.hpp>
 
 #include "emulator/core/broker.h"
+#include "emulator/core/json_scan.h"
 
 using namespace eventfabric;
 
 namespace {
 
-std::string envelope_1k(int i) {
+// An envelope of 1 KiB, or with a payload note of `note` bytes when given.
+std::string envelope_1k(int i, int note = -1) {
   nlohmann::json j = {{"id", "6f1c7a52-3b1e-4d8e-9c2a-0b5d2f7e8a91"},
                       {"type", "workflow.instance.started.v1"},
                       {"occurred_at", "2024-05-01T12:00:00Z"},
@@ -25,7 +29,7 @@ std::string envelope_1k(int i) {
                       {"payload", {{"instance_id", "wf-" + std::to_string(i)}, {"note", ""}}},
                       {"metadata", {{"partition_key", "wf-" + std::to_string(i % 64)}, {"tenant_id", "acme"}}}};
   const std::size_t base = j.dump().size();
-  j["payload"]["note"] = std::string(base < 1024 ? 1024 - base : 0, 'x');
+  j["payload"]["note"] = std::string(note >= 0 ? static_cast<std::size_t>(note) : base < 1024 ? 1024 - base : 0, 'x');
   return j.dump();
 }
 
@@ -123,6 +127,23 @@ void BM_JsonParseBaseline(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_JsonParseBaseline);
+
+void BM_JsonCursorScan(benchmark::State& state) {
+  std::vector<std::string> values;
+  for (int i = 0; i < 64; ++i) values.push_back(envelope_1k(i, static_cast<int>(state.range(0))));
+  int i = 0;
+  int64_t bytes = 0;
+  for (auto _ : state) {
+    const std::string& v = values[static_cast<std::size_t>(i++ % 64)];
+    core::json_cursor c(v);
+    bool ok = c.value();
+    benchmark::DoNotOptimize(ok);
+    bytes += static_cast<int64_t>(v.size());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+BENCHMARK(BM_JsonCursorScan)->Arg(16)->Arg(900);
 
 }  // namespace
 

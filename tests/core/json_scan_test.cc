@@ -74,6 +74,24 @@ RC_GTEST_PROP(JsonScan, AgreesWithNlohmannOnMutatedDocuments, ()) {
   RC_ASSERT(is_json(text) == json::accept(text));
 }
 
+// Strings are skipped many bytes at a time: an awkward byte at every
+// position of a long run of plain ones must still stop the scan exactly.
+RC_GTEST_PROP(JsonScan, AgreesWithNlohmannOnOneAwkwardByteInLongStrings, ()) {
+  const auto len = *rc::gen::inRange<std::size_t>(0, 70);
+  const auto at = *rc::gen::inRange<std::size_t>(0, len + 1);
+  const std::string awkward = *rc::gen::element<std::string>("\"", "\\", "\\n", "\x01", "\x1F", "\x7F", "\x80",
+                                                             "\xC3\xA9", "\xC3", "\xFF", "\xF0\x9F\x98\x80", "\t");
+  std::string body(len, 'a');
+  body.insert(at, awkward);
+  const std::string text = "[\"" + body + "\"" + std::string(*rc::gen::inRange<std::size_t>(0, 20), ' ') + "]";
+  RC_ASSERT(is_json(text) == json::accept(text));
+  json_cursor c(text);
+  std::string_view raw;
+  bool escaped = false;
+  RC_ASSERT(c.eat('['));
+  if (c.string(raw, escaped)) RC_ASSERT(raw == std::string_view(text).substr(2, raw.size()));
+}
+
 TEST(JsonScan, CursorSlicesValuesAndStrings) {
   json_cursor c(R"( {"k\"ey" : [1, {"a":"b"}] , "n": -2.5e3} )");
   std::string_view raw, slice;
