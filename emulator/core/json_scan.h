@@ -25,7 +25,9 @@ class json_cursor {
   explicit json_cursor(std::string_view text) noexcept : s_(text) {}
 
   void ws() noexcept {
+    const std::size_t from = i_;
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
+    ws_ += i_ - from;
   }
   // After whitespace: consumes `c` if it is next.
   bool eat(char c) noexcept {
@@ -49,6 +51,15 @@ class json_cursor {
   // One complete value after whitespace, validated; `slice` (if given) gets
   // its text.
   bool value(std::string_view* slice = nullptr) noexcept;
+  // value(), also telling whether its text is compact: no whitespace between
+  // its tokens (as a compact dump writes it), found without another pass.
+  bool compact_value(std::string_view& slice, bool& compact) noexcept {
+    ws();
+    const std::size_t before = ws_;
+    if (!value(&slice)) return false;
+    compact = ws_ == before;
+    return true;
+  }
 
   bool unsure() const noexcept { return unsure_; }
   std::size_t position() const noexcept { return i_; }
@@ -61,6 +72,7 @@ class json_cursor {
 
   std::string_view s_;
   std::size_t i_ = 0;
+  std::size_t ws_ = 0;  // whitespace bytes skipped so far
   bool unsure_ = false;
 };
 

@@ -92,6 +92,44 @@ RC_GTEST_PROP(JsonScan, AgreesWithNlohmannOnOneAwkwardByteInLongStrings, ()) {
   if (c.string(raw, escaped)) RC_ASSERT(raw == std::string_view(text).substr(2, raw.size()));
 }
 
+TEST(JsonScan, CompactValueTellsWhitespaceBetweenTokens) {
+  struct example {
+    std::string text;
+    bool compact;
+  } const examples[] = {
+      {R"({"a":[1,2],"b":"x y\n"})", true}, {R"(  {"a":1}  )", true}, {R"({"a": 1})", false},
+      {R"({"a":1 })", false},               {"[1 ,2]", false},        {"[1,\n2]", false},
+      {R"("  spaced  ")", true},            {"[ ]", false},           {"[]", true},
+  };
+  for (const auto& e : examples) {
+    json_cursor c(e.text);
+    std::string_view slice;
+    bool compact = !e.compact;
+    ASSERT_TRUE(c.compact_value(slice, compact)) << e.text;
+    EXPECT_EQ(compact, e.compact) << e.text;
+    EXPECT_EQ(slice.front(), e.text[e.text.find_first_not_of(' ')]) << e.text;
+  }
+}
+
+// The same verdict as a byte loop that looks for whitespace outside strings.
+RC_GTEST_PROP(JsonScan, CompactValueAgreesWithAByteLoop, ()) {
+  const auto text = *json_ish();
+  json_cursor c(text);
+  std::string_view slice;
+  bool compact = false;
+  RC_PRE(c.compact_value(slice, compact));
+  bool loop = true;
+  for (std::size_t i = 0; i < slice.size(); ++i) {
+    if (slice[i] == '"') {
+      for (++i; i < slice.size() && slice[i] != '"'; ++i)
+        if (slice[i] == '\\') ++i;
+    } else if (slice[i] == ' ' || slice[i] == '\t' || slice[i] == '\r' || slice[i] == '\n') {
+      loop = false;
+    }
+  }
+  RC_ASSERT(compact == loop);
+}
+
 TEST(JsonScan, CursorSlicesValuesAndStrings) {
   json_cursor c(R"( {"k\"ey" : [1, {"a":"b"}] , "n": -2.5e3} )");
   std::string_view raw, slice;
