@@ -57,6 +57,9 @@ struct tail_state {
 };
 
 constexpr std::size_t kFramesPerBatch = 256;
+// Free space kept in a connection's read buffer while a body arrives: Beast
+// reads at most 64 KiB at once.
+constexpr std::uint64_t kReadRoom = 64 * 1024;
 
 struct http_server::impl {
   impl(app& a, server_options o) : app_(a), opts(std::move(o)), acceptor(io), data(io), flushed(io) {
@@ -253,6 +256,11 @@ struct http_server::impl {
         idle.erase(&stream);
         if (!ec) {
           stream.expires_after(opts.request_timeout);
+          // Beast reads into the buffer's free space (at least 512 bytes, at
+          // most 64 KiB): without room a large body takes a read, an epoll
+          // wait and a timer update per 512 bytes.
+          if (auto len = parser.content_length(); len && *len > 0)
+            buffer.reserve(buffer.size() + static_cast<std::size_t>(std::min<std::uint64_t>(*len, kReadRoom)));
           co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
         }
         if (is_disconnect(ec)) break;

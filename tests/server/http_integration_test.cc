@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "emulator/http_client/client.h"
 #include "tests/support/http_client.h"
 #include "tests/support/test_dir.h"
 
@@ -98,6 +99,33 @@ TEST_F(HttpIntegration, GroupResumesFromCommittedOffsetsAfterKill9) {
 
 // Group commit is observable: one commit per sequential produce here, and
 // every commit carried at least one waiting request.
+// Both ends keep room for 64 KiB reads: a request body and a response many
+// reads long arrive whole and in order (here ~270 KB each way).
+TEST_F(HttpIntegration, BodiesManyReadsLongArriveWhole) {
+  auto srv = start();
+  http_client c(port_);
+  ASSERT_EQ(c.call("POST", "/admin/topics", R"({"name":"workflow.instance.started.v1","partitions":1})").status, 201);
+  std::string body = R"({"records":[)";
+  for (int i = 0; i < 1000; ++i) body += (i ? "," : "") + std::string(R"({"value":)") + envelope(i % 100) + "}";
+  body += "]}";
+  ASSERT_GT(body.size(), 250'000u);
+  const auto produced = c.call("POST", "/topics/workflow.instance.started.v1", body, kV2Json);
+  ASSERT_EQ(produced.status, 200) << produced.body;
+  EXPECT_EQ(json::parse(produced.body)["offsets"].size(), 1000u);
+  eventfabric::http_client::client cli("127.0.0.1", std::to_string(port_));
+  auto page = cli.call("GET", "/admin/topics/workflow.instance.started.v1/partitions/0/records?max=1000", "", {},
+                       std::chrono::seconds(10));
+  ASSERT_TRUE(page.has_value()) << page.error().what;
+  ASSERT_EQ(page->status, 200) << page->body;
+  EXPECT_GT(page->body.size(), 250'000u);
+  const json records = json::parse(page->body)["records"];
+  ASSERT_EQ(records.size(), 1000u);
+  for (int i : {0, 511, 999}) {
+    EXPECT_EQ(records[i]["offset"], i);
+    EXPECT_EQ(records[i]["value"], json::parse(envelope(i % 100)));
+  }
+}
+
 TEST_F(HttpIntegration, MetricsCountStoreCommitsAndTheRequestsTheyCarried) {
   auto srv = start();
   http_client c(port_);
