@@ -36,7 +36,6 @@ struct record_opts {
   int64_t count = -1;
   double duration = -1;
   int64_t max_per_request = 10'000;
-  int threads = 2;
 };
 
 struct partition_cursor {
@@ -84,11 +83,7 @@ class session {
   // `ahead` (may be null): a second connection to fetch the next page on while this one is written.
   session(const record_opts& o, io s, http_connection& c, http_connection* ahead, fixtures::recorder& rec,
           std::ofstream& out)
-      : o_(o), s_(s), c_(c), ahead_(ahead), rec_(rec), out_(out), progress_(s, "record") {
-    // The second thread redacts with its own copy: a redactor caches
-    // pseudonyms and is not thread-safe; pseudonyms depend on the salt only.
-    if (o_.threads > 1 && rec_.redacting()) second_redactor_.emplace(*rec_.redacting());
-  }
+      : o_(o), s_(s), c_(c), ahead_(ahead), rec_(rec), out_(out), progress_(s, "record") {}
 
   // Positions every topic partition and queue; false (with a message) when one is unknown.
   bool start() {
@@ -191,10 +186,9 @@ class session {
         cur.next = pg->records.back().offset + 1;  // as after writing them all
         fetch_ahead(i);
       }
-      auto prepared = prepare(pg->records, cur);
-      for (std::size_t k = 0; k < prepared.size(); ++k) {
-        cur.next = pg->records[k].offset + 1;
-        write(rec_.add_prepared(std::move(prepared[k])));
+      for (const auto& item : pg->records) {
+        cur.next = item.offset + 1;
+        write(rec_.topic_record_text(item.text, cur.topic, cur.partition));
         any = true;
         if (done()) break;
       }
@@ -212,27 +206,6 @@ class session {
     out_.flush();
     return true;
   }
-
-  // Scans (and redacts) a page's records; a large page's second half on a
-  // second thread. Added in order afterwards, so the file is the same.
-  std::vector<fixtures::recorder::prepared_record> prepare(const std::vector<fixtures::records_page::item>& items,
-                                                           const partition_cursor& cur) {
-    std::vector<fixtures::recorder::prepared_record> out(items.size());
-    auto run = [&](std::size_t from, std::size_t to, const fixtures::redactor* with) {
-      for (std::size_t k = from; k < to; ++k)
-        out[k] = rec_.prepare_topic_record(items[k].text, cur.topic, cur.partition, with);
-    };
-    const bool split = o_.threads > 1 && items.size() >= kSplitAt;
-    const std::size_t half = split ? items.size() / 2 : items.size();
-    std::future<void> second;
-    if (split)
-      second = std::async(std::launch::async, run, half, items.size(),
-                          second_redactor_ ? &*second_redactor_ : nullptr);
-    run(0, half, rec_.redacting());
-    if (second.valid()) second.get();
-    return out;
-  }
-  static constexpr std::size_t kSplitAt = 512;  // below this a thread costs more than it saves
 
   void skip_gap(partition_cursor& cur, int64_t log_start) {
     if (log_start > cur.next) {
@@ -272,7 +245,6 @@ class session {
   std::size_t ahead_for_ = 0;
   int64_t ahead_offset_ = 0;
   fixtures::recorder& rec_;
-  std::optional<fixtures::redactor> second_redactor_;
   std::ofstream& out_;
   progress progress_;
   std::vector<partition_cursor> cursors_;
@@ -384,9 +356,6 @@ void add_record(CLI::App& app, io streams, int& exit_code) {
   cmd->add_option("--contracts", o->contracts, "Contracts folder with the x-pii classification")->capture_default_str();
   cmd->add_option("--salt", o->salt, "Pseudonym key (default: random per recording; the same salt gives the same pseudonyms)");
   cmd->add_option("--max-per-request", o->max_per_request, "Records per read")->capture_default_str()->check(CLI::Range(1, 10'000));
-  cmd->add_option("--threads", o->threads, "Threads that scan and redact large pages (the file is the same either way)")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 2));
   cmd->callback([o, streams, &exit_code] { exit_code = record(*o, streams); });
 }
 
