@@ -214,21 +214,22 @@ class session {
     }
   }
 
-  // The next page of ready messages with ids above `after`.
+  // The next page of what the queue holds (ready, unacked or dead) with ids
+  // above `after`, in id order: a message a consumer holds unacked is still
+  // recorded, and priorities cannot reorder a page past the cursor.
   std::optional<json> peek(const std::string& q, uint64_t after) {
     return call_json(c_, "record", s_, exit_code, "GET",
-                     "/queues/" + q + "/messages?max=" + std::to_string(o_.max_per_request) +
+                     "/queues/" + q + "/messages?held=all&max=" + std::to_string(o_.max_per_request) +
                          "&after=" + std::to_string(after));
   }
 
   bool poll(queue_cursor& q, bool& any) {
     auto held = peek(q.queue, q.after);
     if (!held) return false;
-    const uint64_t from = q.after;  // a page is in delivery order, which priorities can make differ from id order
     for (auto& m : *held) {
       const uint64_t id = m["id"].get<uint64_t>();
-      if (id <= from) continue;
-      q.after = std::max(q.after, id);
+      if (id <= q.after) continue;
+      q.after = id;
       write(rec_.queue_message(m, q.queue));
       any = true;
       if (done()) break;

@@ -1,7 +1,7 @@
 // Queues and exchanges (RabbitMQ model) over HTTP. Routes:
 //   GET /queues, PUT|GET|DELETE /queues/{queue}, POST /queues/{queue}/purge
 //   POST /queues/{queue}/messages (publish via the default exchange)
-//   GET /queues/{queue}/messages?max=N&after=ID (peek), GET /queues/{queue}/dead?max=N
+//   GET /queues/{queue}/messages?max=N&after=ID[&held=all] (peek), GET /queues/{queue}/dead?max=N
 //   POST /queues/{queue}/receive (long poll, lease), /ack, /nack, /reject
 //   GET /exchanges, PUT|DELETE /exchanges/{exchange}, POST /exchanges/{exchange}/publish
 //   GET|POST|DELETE /bindings
@@ -280,8 +280,18 @@ void add_queue_routes(router& r) {
     if (auto* e = std::get_if<response>(&max)) return *e;
     auto after = parse_int(req.param("after", "0"), "after", 0);
     if (auto* e = std::get_if<response>(&after)) return *e;
-    auto msgs = a.broker().queues().peek(p.at("queue"), static_cast<std::size_t>(std::get<int64_t>(max)),
-                                         static_cast<uint64_t>(std::get<int64_t>(after)));
+    const auto n = static_cast<std::size_t>(std::get<int64_t>(max));
+    const auto above = static_cast<uint64_t>(std::get<int64_t>(after));
+    const std::string_view held = req.param("held", "ready");
+    if (held == "all") {  // ready, unacked and dead, in id order: what `record` pages through
+      auto got = std::as_const(a.broker().queues()).since(p.at("queue"), above, n);
+      if (!got) return error_response(got.error());
+      return json_text_response(200, messages_text(got->first));
+    }
+    if (held != "ready")
+      return error_response(core::error{core::errc::invalid_argument,
+                                        "held must be \"ready\" (the default) or \"all\"", {{"field", "held"}}});
+    auto msgs = a.broker().queues().peek(p.at("queue"), n, above);
     if (!msgs) return error_response(msgs.error());
     return json_text_response(200, messages_text(*msgs));
   });
