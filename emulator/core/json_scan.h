@@ -25,7 +25,10 @@ class json_cursor {
   explicit json_cursor(std::string_view text) noexcept : s_(text) {}
 
   void ws() noexcept {
+    if (i_ < s_.size() && static_cast<unsigned char>(s_[i_]) > ' ') return;  // the usual case: none
+    const std::size_t from = i_;
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
+    if (i_ != from) ++space_runs_;
   }
   // After whitespace: consumes `c` if it is next.
   bool eat(char c) noexcept {
@@ -52,6 +55,12 @@ class json_cursor {
 
   bool unsure() const noexcept { return unsure_; }
   std::size_t position() const noexcept { return i_; }
+  // The text being read.
+  std::string_view text() const noexcept { return s_; }
+  // How many runs of whitespace between tokens were skipped so far: unchanged
+  // over a value means the value is compact (no whitespace outside strings),
+  // so its text is already what append_compact_json would write.
+  std::size_t space_runs() const noexcept { return space_runs_; }
 
  private:
   bool number() noexcept;
@@ -61,6 +70,7 @@ class json_cursor {
 
   std::string_view s_;
   std::size_t i_ = 0;
+  std::size_t space_runs_ = 0;
   bool unsure_ = false;
 };
 
