@@ -63,6 +63,9 @@ bool scan_envelope_view(std::string_view json, envelope_view& out) noexcept;
 // the document and the cursor's unsure().
 bool scan_envelope_view(json_cursor& c, envelope_view& out) noexcept;
 envelope_check check_envelope_view(const envelope_view& v);
+// The same rules without building the envelope: nothing is allocated for a
+// valid one (the produce path checks every record and needs only the verdict).
+std::vector<violation> envelope_violations(const envelope_view& v);
 
 // Never throws, whatever the input (malformed JSON, invalid UTF-8, huge nesting).
 envelope_check check_envelope(std::string_view json);

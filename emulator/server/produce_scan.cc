@@ -85,9 +85,9 @@ bool record(core::json_cursor& c, std::optional<int32_t> partition, core::produc
   });
   if (!ok || !value) return false;
   if (view.marked()) {
-    auto check = core::check_envelope_view(view);
-    if (!check.ok()) return false;
-    if (!pr.rec.key && check.value->partition_key) pr.rec.key = std::move(check.value->partition_key);
+    if (!core::envelope_violations(view).empty()) return false;
+    // Valid, so metadata.partition_key is either absent (or null) or a non-empty string.
+    if (!pr.rec.key && view.partition_key.k == core::envelope_view::kind::string) pr.rec.key.emplace(view.partition_key.text);
   }
   if (view.id.k == core::envelope_view::kind::string) id.assign(view.id.text);
   if (compact) {
