@@ -3,6 +3,7 @@
 // one), on 127.0.0.1.
 //
 //   build/bench/ef_bench_fixtures [--messages N] [--reps R] [--partitions P]
+//                                 [--only produce-ceiling]
 //
 // The topic is filled with N realistic billing.payment.captured.v1 envelopes
 // (about 700 bytes, PII in payer.name and payer.email). Each repetition runs
@@ -10,6 +11,9 @@
 //   record  ... --keep-pii                       (no redaction)
 //   replay  FILE --max-speed --map-topic T=NEW   (into a new topic, deleted after)
 // and the median of R repetitions (default 5) is printed in messages/s.
+// `--only produce-ceiling` records the topic once (untimed) and then times
+// only the server taking the pre-built 500-record produce bodies, R times
+// (for profiling the server's produce path and for A/B runs of it).
 #include <algorithm>
 #include <atomic>
 #include <thread>
@@ -87,8 +91,16 @@ double seconds_of(const std::function<int()>& f) {
 
 int main(int argc, char** argv) {
   int messages = 100'000, reps = 5, partitions = 4;
+  bool only_produce = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
+    if (a == "--only") {
+      if (std::string(argv[i + 1]) != "produce-ceiling") {
+        std::fprintf(stderr, "--only takes produce-ceiling\n");
+        return 2;
+      }
+      only_produce = true;
+    }
     if (a == "--messages") messages = std::stoi(argv[i + 1]);
     if (a == "--reps") reps = std::stoi(argv[i + 1]);
     if (a == "--partitions") partitions = std::stoi(argv[i + 1]);
@@ -117,6 +129,50 @@ int main(int argc, char** argv) {
   const std::string file = (dir / "recorded.jsonl").string(), plain = (dir / "plain.jsonl").string();
   auto conn = cli::http_connection::open(url);
   if (!conn) return 2;
+
+  // Pre-built produce bodies of a recorded fixture, one per replay step.
+  auto produce_bodies = [&](fixtures::replay_plan& plan, std::optional<fixtures::fixture>& parsed) {
+    std::vector<std::string> bodies;
+    fixtures::replay_options ro;
+    ro.speed.reset();
+    plan = fixtures::plan_replay({&*parsed}, ro);
+    for (const auto& step : plan.steps) bodies.push_back(fixtures::produce_body(step, false));
+    return bodies;
+  };
+  // Seconds for the server to take every body on one connection, into a new topic.
+  auto produce_all = [&](const std::vector<std::string>& bodies, const std::string& fresh) {
+    (void)(*conn)->call("POST", "/admin/topics", "{\"name\":\"" + fresh + "\",\"partitions\":" + std::to_string(partitions) + "}");
+    const double e = seconds_of([&] {
+      for (const auto& body : bodies)
+        if (auto res = (*conn)->call("POST", "/topics/" + fresh, body, "application/vnd.kafka.json.v2+json"); !res || res->status != 200)
+          return 1;
+      return 0;
+    });
+    (void)(*conn)->call("DELETE", "/admin/topics/" + fresh);
+    return e;
+  };
+  if (only_produce) {
+    if (run_cli({"record", "--url", url, "--out", file, "--topic", kTopic, "--from-beginning", "--no-follow",
+                 "--contracts", EF_SOURCE_DIR "/contracts", "--salt", "bench"}) != 0)
+      return 1;
+    auto parsed = std::optional<fixtures::fixture>();
+    if (auto f = fixtures::read_file(file)) parsed = std::move(*f);
+    else return 1;
+    fixtures::replay_plan plan;
+    const auto bodies = produce_bodies(plan, parsed);
+    std::vector<double> produces;
+    for (int r = 0; r < reps; ++r) {
+      const double e = produce_all(bodies, "billing.payment.replayed" + std::to_string(r) + ".v1");
+      if (e < 0) return 1;
+      produces.push_back(messages / e);
+      std::printf("rep %d: server produce %.0f msg/s\n", r + 1, produces.back());
+    }
+    std::printf("%d messages of %.0f bytes on average, %d partitions, median of %d:\n", messages,
+                static_cast<double>(bytes) / messages, partitions, reps);
+    std::printf("ceiling: POST produce of pre-built 500-record bodies %.0f msg/s\n", median(produces));
+    fs::remove_all(dir);
+    return 0;
+  }
 
   std::vector<double> rec, rec_plain, rep, reads, produces, produces2, parses;
   for (int r = 0; r < reps; ++r) {
@@ -154,19 +210,9 @@ int main(int argc, char** argv) {
       return 0;
     });
     parses.push_back(messages / d);
-    fixtures::replay_options ro;
-    ro.speed.reset();
-    const auto plan = fixtures::plan_replay({&*parsed}, ro);
-    std::vector<std::string> bodies;
-    for (const auto& step : plan.steps) bodies.push_back(fixtures::produce_body(step, false));
-    (void)(*conn)->call("POST", "/admin/topics", "{\"name\":\"" + fresh + "\",\"partitions\":" + std::to_string(partitions) + "}");
-    const double e = seconds_of([&] {
-      for (const auto& body : bodies)
-        if (auto res = (*conn)->call("POST", "/topics/" + fresh, body, "application/vnd.kafka.json.v2+json"); !res || res->status != 200)
-          return 1;
-      return 0;
-    });
-    (void)(*conn)->call("DELETE", "/admin/topics/" + fresh);
+    fixtures::replay_plan plan;
+    const auto bodies = produce_bodies(plan, parsed);
+    const double e = produce_all(bodies, fresh);
     produces.push_back(messages / e);
     // The same bodies split by partition parity over two connections at once
     // (order per partition kept): how much overlapping requests could add.

@@ -33,7 +33,8 @@ int days_in_month(int year, int month) {
 
 using kind = envelope_view::kind;
 
-void require_string(const envelope_view::field& f, const char* field, std::vector<violation>& out, std::string* dest) {
+// True when `f` is a non-empty string; otherwise records why not.
+bool require_string(const envelope_view::field& f, const char* field, std::vector<violation>& out) {
   if (f.k == kind::missing || f.k == kind::null) {
     out.push_back({field, std::string("Missing field ") + field});
   } else if (f.k != kind::string) {
@@ -41,11 +42,12 @@ void require_string(const envelope_view::field& f, const char* field, std::vecto
   } else if (f.text.empty()) {
     out.push_back({field, std::string("Field ") + field + " must not be empty"});
   } else {
-    *dest = f.text;
+    return true;
   }
+  return false;
 }
 
-void check_metadata(const envelope_view& view, envelope& env, std::vector<violation>& out) {
+void check_metadata(const envelope_view& view, std::vector<violation>& out) {
   if (view.metadata.k == kind::missing || view.metadata.k == kind::null) {
     out.push_back({"metadata", "Missing field metadata"});
     return;
@@ -58,12 +60,10 @@ void check_metadata(const envelope_view& view, envelope& env, std::vector<violat
     const bool key = std::string_view(f) == "partition_key";
     const auto& v = key ? view.partition_key : view.tenant_id;
     if (v.k == kind::missing || v.k == kind::null) continue;
-    const std::string path = std::string("metadata.") + f;
     if (v.k != kind::string || v.text.empty()) {
+      const std::string path = std::string("metadata.") + f;
       out.push_back({path, "Field " + path + " must be a non-empty string"});
-      continue;
     }
-    (key ? env.partition_key : env.tenant_id) = std::string(v.text);
   }
 }
 
@@ -151,33 +151,45 @@ envelope_check check_parsed_envelope(const json& j) {
   return check_envelope_view(view);
 }
 
-envelope_check check_envelope_view(const envelope_view& view) {
-  envelope_check out;
+std::vector<violation> envelope_violations(const envelope_view& view) {
+  std::vector<violation> v;
   if (!view.object) {
-    out.violations.push_back({"", "The envelope must be a JSON object"});
-    return out;
+    v.push_back({"", "The envelope must be a JSON object"});
+    return v;
   }
-  envelope env;
-  auto& v = out.violations;
-  require_string(view.id, "id", v, &env.id);
-  if (!env.id.empty() && !is_uuid(env.id)) v.push_back({"id", "Field id must be a UUID"});
-  require_string(view.type, "type", v, &env.type);
-  if (!env.type.empty())
-    if (auto ok = check_event_type(env.type); !ok) v.push_back({"type", ok.error().message});
-  require_string(view.occurred_at, "occurred_at", v, &env.occurred_at);
-  if (!env.occurred_at.empty() && !is_rfc3339(env.occurred_at))
+  if (require_string(view.id, "id", v) && !is_uuid(view.id.text)) v.push_back({"id", "Field id must be a UUID"});
+  if (require_string(view.type, "type", v))
+    if (auto ok = check_event_type(view.type.text); !ok) v.push_back({"type", ok.error().message});
+  if (require_string(view.occurred_at, "occurred_at", v) && !is_rfc3339(view.occurred_at.text))
     v.push_back({"occurred_at", "Field occurred_at must be an RFC 3339 date-time, e.g. 2024-05-01T12:00:00Z"});
-  require_string(view.source, "source", v, &env.source);
-  require_string(view.correlation_id, "correlation_id", v, &env.correlation_id);
-  require_string(view.trace_id, "trace_id", v, &env.trace_id);
-  if (!env.trace_id.empty() && !is_trace_id(env.trace_id))
+  require_string(view.source, "source", v);
+  require_string(view.correlation_id, "correlation_id", v);
+  if (require_string(view.trace_id, "trace_id", v) && !is_trace_id(view.trace_id.text))
     v.push_back({"trace_id", "Field trace_id must be a W3C trace id: 32 lower-case hex digits, not all zero"});
   if (view.payload.k == kind::missing || view.payload.k == kind::null)
     v.push_back({"payload", "Missing field payload"});
   else if (view.payload.k != kind::object)
     v.push_back({"payload", "Field payload must be an object"});
-  check_metadata(view, env, v);
-  if (v.empty()) out.value = std::move(env);
+  check_metadata(view, v);
+  return v;
+}
+
+envelope_check check_envelope_view(const envelope_view& view) {
+  envelope_check out;
+  out.violations = envelope_violations(view);
+  if (!out.violations.empty()) return out;
+  // Valid: every required field is a non-empty string, and the metadata
+  // strings present are non-empty.
+  envelope env;
+  env.id = view.id.text;
+  env.type = view.type.text;
+  env.occurred_at = view.occurred_at.text;
+  env.source = view.source.text;
+  env.correlation_id = view.correlation_id.text;
+  env.trace_id = view.trace_id.text;
+  if (view.partition_key.k == kind::string) env.partition_key = std::string(view.partition_key.text);
+  if (view.tenant_id.k == kind::string) env.tenant_id = std::string(view.tenant_id.text);
+  out.value = std::move(env);
   return out;
 }
 

@@ -16,6 +16,8 @@
 
 namespace eventfabric::core {
 
+class json_cursor;
+
 struct envelope {
   std::string id;
   std::string type;
@@ -56,7 +58,14 @@ struct envelope_view {
 // it cannot say for sure: malformed text, or an escape in a key or a wanted
 // string; parse the text then.
 bool scan_envelope_view(std::string_view json, envelope_view& out) noexcept;
+// The same on the one value at a cursor (inside a larger document, e.g. a
+// produce body), so the value is scanned once; the caller checks the rest of
+// the document and the cursor's unsure().
+bool scan_envelope_view(json_cursor& c, envelope_view& out) noexcept;
 envelope_check check_envelope_view(const envelope_view& v);
+// The same rules without building the envelope: nothing is allocated for a
+// valid one (the produce path checks every record and needs only the verdict).
+std::vector<violation> envelope_violations(const envelope_view& v);
 
 // Never throws, whatever the input (malformed JSON, invalid UTF-8, huge nesting).
 envelope_check check_envelope(std::string_view json);

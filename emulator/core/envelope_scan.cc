@@ -45,15 +45,16 @@ bool envelope_view::marked() const noexcept {
 }
 
 bool scan_envelope_view(std::string_view text, envelope_view& out) noexcept {
-  out = {};
   json_cursor c(text);
-  if (!c.peek('{')) {
-    // Not an object: the checks only need to know that (when it is JSON).
-    if (!c.value() || !c.at_end() || c.unsure()) return false;
-    return true;
-  }
+  return scan_envelope_view(c, out) && c.at_end() && !c.unsure();
+}
+
+bool scan_envelope_view(json_cursor& c, envelope_view& out) noexcept {
+  out = {};
+  // Not an object: the checks only need to know that (when it is JSON).
+  if (!c.peek('{')) return c.value();
   out.object = true;
-  const bool ok = json_members(c, [&](std::string_view key, bool escaped) {
+  return json_members(c, [&](std::string_view key, bool escaped) {
     if (escaped) return false;
     if (auto* f = top_field(out, key)) return read_field(c, *f);
     if (key != "metadata") return c.value();
@@ -67,7 +68,6 @@ bool scan_envelope_view(std::string_view text, envelope_view& out) noexcept {
       return c.value();
     });
   });
-  return ok && c.at_end() && !c.unsure();
 }
 
 }  // namespace eventfabric::core

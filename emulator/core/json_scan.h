@@ -25,9 +25,10 @@ class json_cursor {
   explicit json_cursor(std::string_view text) noexcept : s_(text) {}
 
   void ws() noexcept {
+    if (i_ < s_.size() && static_cast<unsigned char>(s_[i_]) > ' ') return;  // the usual case: none
     const std::size_t from = i_;
     while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\r' || s_[i_] == '\t')) ++i_;
-    ws_ += i_ - from;
+    if (i_ != from) ++space_runs_;
   }
   // After whitespace: consumes `c` if it is next.
   bool eat(char c) noexcept {
@@ -55,14 +56,20 @@ class json_cursor {
   // its tokens (as a compact dump writes it), found without another pass.
   bool compact_value(std::string_view& slice, bool& compact) noexcept {
     ws();
-    const std::size_t before = ws_;
+    const std::size_t before = space_runs_;
     if (!value(&slice)) return false;
-    compact = ws_ == before;
+    compact = space_runs_ == before;
     return true;
   }
 
   bool unsure() const noexcept { return unsure_; }
   std::size_t position() const noexcept { return i_; }
+  // The text being read.
+  std::string_view text() const noexcept { return s_; }
+  // How many runs of whitespace between tokens were skipped so far: unchanged
+  // over a value means the value is compact (no whitespace outside strings),
+  // so its text is already what append_compact_json would write.
+  std::size_t space_runs() const noexcept { return space_runs_; }
 
  private:
   bool number() noexcept;
@@ -72,7 +79,7 @@ class json_cursor {
 
   std::string_view s_;
   std::size_t i_ = 0;
-  std::size_t ws_ = 0;  // whitespace bytes skipped so far
+  std::size_t space_runs_ = 0;
   bool unsure_ = false;
 };
 

@@ -52,14 +52,19 @@ bool headers_field(core::json_cursor& c, std::vector<core::header>& out) {
 bool record(core::json_cursor& c, std::optional<int32_t> partition, core::produce_record& pr, std::string& id) {
   pr.partition = partition;
   std::optional<std::string_view> value;
+  bool compact = false;
+  core::envelope_view view;
   bool seen_key = false, seen_partition = false, seen_headers = false;
   const bool ok = core::json_members(c, [&](std::string_view k, bool escaped) {
     if (escaped) return false;
     if (k == "value") {
+      // One scan of the value both validates it and reads its envelope fields.
       if (value) return false;
-      std::string_view slice;
-      if (!c.value(&slice)) return false;
-      value = slice;
+      c.ws();
+      const std::size_t start = c.position(), runs = c.space_runs();
+      if (!core::scan_envelope_view(c, view)) return false;
+      value = c.text().substr(start, c.position() - start);
+      compact = c.space_runs() == runs;
       return true;
     }
     if (k == "key") {
@@ -79,16 +84,18 @@ bool record(core::json_cursor& c, std::optional<int32_t> partition, core::produc
     return c.value();
   });
   if (!ok || !value) return false;
-  core::envelope_view view;
-  if (!core::scan_envelope_view(*value, view)) return false;
   if (view.marked()) {
-    auto check = core::check_envelope_view(view);
-    if (!check.ok()) return false;
-    if (!pr.rec.key && check.value->partition_key) pr.rec.key = std::move(check.value->partition_key);
+    if (!core::envelope_violations(view).empty()) return false;
+    // Valid, so metadata.partition_key is either absent (or null) or a non-empty string.
+    if (!pr.rec.key && view.partition_key.k == core::envelope_view::kind::string) pr.rec.key.emplace(view.partition_key.text);
   }
   if (view.id.k == core::envelope_view::kind::string) id.assign(view.id.text);
-  pr.rec.value.reserve(value->size());
-  core::append_compact_json(pr.rec.value, *value);
+  if (compact) {
+    pr.rec.value.assign(*value);  // already what append_compact_json would write
+  } else {
+    pr.rec.value.reserve(value->size());
+    core::append_compact_json(pr.rec.value, *value);
+  }
   return true;
 }
 

@@ -1,8 +1,11 @@
 #pragma once
 // Beast message -> transport-free request (percent-decoded path, parsed query,
-// lower-cased header names). Included only by http_server.cc.
+// lower-cased header names). Included only by http_server.cc. The body is
+// moved out, not copied (a produce body is hundreds of KiB); the message
+// keeps its start line and headers (a WebSocket upgrade still needs them).
 
 #include <boost/beast/http.hpp>
+#include <utility>
 
 #include "emulator/core/text.h"
 #include "emulator/server/http_types.h"
@@ -10,7 +13,7 @@
 namespace eventfabric::server {
 
 template <class Body>
-request to_request(const boost::beast::http::request<Body>& msg) {
+request to_request(boost::beast::http::request<Body>& msg) {
   request req;
   req.method = std::string(msg.method_string());
   const std::string_view target(msg.target().data(), msg.target().size());
@@ -33,7 +36,7 @@ request to_request(const boost::beast::http::request<Body>& msg) {
     for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     req.headers.emplace_back(std::move(name), std::string(f.value()));
   }
-  req.body = msg.body();
+  req.body = std::move(msg.body());
   return req;
 }
 

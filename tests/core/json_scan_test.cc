@@ -152,6 +152,21 @@ TEST(JsonScan, CursorSlicesValuesAndStrings) {
   EXPECT_FALSE(c.unsure());
 }
 
+// space_runs() counts whitespace between tokens, never inside strings: a
+// value over which it does not move is compact.
+TEST(JsonScan, CursorCountsWhitespaceRunsBetweenTokensOnly) {
+  json_cursor c(R"({"a b":[1,{"c":" d "}]}  [1 ,2]	{"e":
+{}})");
+  ASSERT_TRUE(c.value());
+  EXPECT_EQ(c.space_runs(), 0u);
+  ASSERT_TRUE(c.value());  // the run before it counts; ' ,' is inside it
+  EXPECT_EQ(c.space_runs(), 2u);
+  ASSERT_TRUE(c.value());
+  EXPECT_EQ(c.space_runs(), 4u);
+  EXPECT_TRUE(c.at_end());
+  EXPECT_EQ(c.text().size(), c.position());
+}
+
 TEST(JsonWrite, StringsEscapeAndReplaceInvalidUtf8) {
   std::string out;
   append_json_string(out, std::string("a\"b\\c\n\x01\x7f\xC3\xA9\xFF\xC3", 12));

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "emulator/core/envelope.h"
+#include "emulator/core/json_write.h"
 
 namespace eventfabric::server {
 namespace {
@@ -44,6 +45,29 @@ TEST(ProduceScan, ReadsOrdinaryBatches) {
   EXPECT_EQ(got->records[2].rec.value, R"([1,2,{"a":null}])");  // compact, like the DOM path's dump
   EXPECT_EQ(got->records[3].rec.value, R"("text")");
   EXPECT_EQ(scan_produce_body(R"({"records":[{"value":1}]})", 2)->records[0].partition, 2);
+}
+
+// A compact value is stored as sent; whitespace anywhere between its tokens
+// (not only at the top level) is removed, as the DOM path's dump would.
+TEST(ProduceScan, StoresEveryValueCompact) {
+  const std::string compact = envelope("cus_1");
+  std::string spaced;  // whitespace after every ',', ':' and '{' outside strings
+  bool in_string = false, escape = false;
+  for (char ch : compact) {
+    spaced += ch;
+    if (escape) escape = false;
+    else if (ch == '\\') escape = true;
+    else if (ch == '"') in_string = !in_string;
+    else if (!in_string && (ch == ',' || ch == ':' || ch == '{')) spaced += " \n\t";
+  }
+  spaced.insert(spaced.size() - 1, "\r ");
+  const std::string body = R"({"records":[{"value":)" + compact + R"(},{"value": )" + spaced + R"( }]})";
+  auto got = scan_produce_body(body, std::nullopt);
+  ASSERT_TRUE(got);
+  ASSERT_EQ(got->records.size(), 2u);
+  EXPECT_EQ(got->records[0].rec.value, compact);
+  EXPECT_EQ(got->records[1].rec.value, compact);
+  EXPECT_EQ(got->records[1].rec.key, "cus_1");
 }
 
 TEST(ProduceScan, DeclinesWhatTheDomPathMustAnswer) {
@@ -105,6 +129,9 @@ RC_GTEST_PROP(ProduceScan, NeverDisagreesWithTheDomPathOnMutatedBodies, ()) {
   RC_ASSERT(dom->size() == fast->records.size());
   for (std::size_t i = 0; i < dom->size(); ++i) {
     RC_ASSERT(json::parse(fast->records[i].rec.value) == (*dom)[i].first);
+    std::string compact;  // nothing left to remove: stored compact
+    core::append_compact_json(compact, fast->records[i].rec.value);
+    RC_ASSERT(compact == fast->records[i].rec.value);
     RC_ASSERT(fast->records[i].rec.key == (*dom)[i].second);
   }
 }
