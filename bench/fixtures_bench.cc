@@ -3,7 +3,7 @@
 // one), on 127.0.0.1.
 //
 //   build/bench/ef_bench_fixtures [--messages N] [--reps R] [--partitions P]
-//                                 [--only produce-ceiling]
+//                                 [--only produce-ceiling|record]
 //
 // The topic is filled with N realistic billing.payment.captured.v1 envelopes
 // (about 700 bytes, PII in payer.name and payer.email). Each repetition runs
@@ -11,7 +11,8 @@
 //   record  ... --keep-pii                       (no redaction)
 //   replay  FILE --max-speed --map-topic T=NEW   (into a new topic, deleted after)
 // and the median of R repetitions (default 5) is printed in messages/s.
-// `--only produce-ceiling` records the topic once (untimed) and then times
+// `--only record` times only the two records (redacted and --keep-pii), R
+// times each. `--only produce-ceiling` records the topic once (untimed) and then times
 // only the server taking the pre-built 500-record produce bodies, R times
 // (for profiling the server's produce path and for A/B runs of it).
 #include <algorithm>
@@ -91,15 +92,16 @@ double seconds_of(const std::function<int()>& f) {
 
 int main(int argc, char** argv) {
   int messages = 100'000, reps = 5, partitions = 4;
-  bool only_produce = false;
+  bool only_produce = false, only_record = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
     if (a == "--only") {
-      if (std::string(argv[i + 1]) != "produce-ceiling") {
-        std::fprintf(stderr, "--only takes produce-ceiling\n");
+      const std::string what = argv[i + 1];
+      if (what != "produce-ceiling" && what != "record") {
+        std::fprintf(stderr, "--only takes produce-ceiling or record\n");
         return 2;
       }
-      only_produce = true;
+      (what == "record" ? only_record : only_produce) = true;
     }
     if (a == "--messages") messages = std::stoi(argv[i + 1]);
     if (a == "--reps") reps = std::stoi(argv[i + 1]);
@@ -151,6 +153,24 @@ int main(int argc, char** argv) {
     (void)(*conn)->call("DELETE", "/admin/topics/" + fresh);
     return e;
   };
+  if (only_record) {  // the client's record, redacted and not, alone (to profile it)
+    std::vector<double> redacted, kept;
+    for (int r = 0; r < reps; ++r) {
+      redacted.push_back(messages / seconds_of([&] {
+                           return run_cli({"record", "--url", url, "--out", file, "--topic", kTopic, "--from-beginning",
+                                           "--no-follow", "--contracts", EF_SOURCE_DIR "/contracts", "--salt", "bench"});
+                         }));
+      kept.push_back(messages / seconds_of([&] {
+                       return run_cli({"record", "--url", url, "--out", plain, "--topic", kTopic, "--from-beginning",
+                                       "--no-follow", "--keep-pii", "--contracts", EF_SOURCE_DIR "/contracts"});
+                     }));
+      std::printf("rep %d: record %.0f, --keep-pii %.0f msg/s\n", r + 1, redacted.back(), kept.back());
+    }
+    std::printf("%d messages, medians of %d: record (PII redacted) %.0f msg/s, record --keep-pii %.0f msg/s\n", messages,
+                reps, median(redacted), median(kept));
+    fs::remove_all(dir);
+    return 0;
+  }
   if (only_produce) {
     if (run_cli({"record", "--url", url, "--out", file, "--topic", kTopic, "--from-beginning", "--no-follow",
                  "--contracts", EF_SOURCE_DIR "/contracts", "--salt", "bench"}) != 0)
