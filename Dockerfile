@@ -11,7 +11,7 @@ RUN apt-get update -qq && EF_NO_CI_TOOLS=1 ./dev setup && \
 
 FROM debian:12-slim
 RUN apt-get update -qq && \
-    apt-get install -y -qq --no-install-recommends libsqlite3-0 libspdlog1.10 libfmt9 libssl3 && \
+    apt-get install -y -qq --no-install-recommends libsqlite3-0 libspdlog1.10 libfmt9 libssl3 zlib1g && \
     rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/cli/eventfabric /usr/local/bin/eventfabric
 EXPOSE 8095

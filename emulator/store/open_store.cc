@@ -1,6 +1,7 @@
 #include <array>
 
 #include "emulator/core/text.h"
+#include "emulator/store/journaled_store.h"
 #include "emulator/store/memory_store.h"
 #include "emulator/store/sqlite_store.h"
 #include "emulator/store/store.h"
@@ -31,12 +32,13 @@ std::optional<durability> parse_durability(std::string_view s) noexcept {
 
 core::result<std::unique_ptr<core::storage>> open_store(const store_options& opts) {
   if (opts.in_memory) return std::make_unique<memory_store>();
-  auto store = sqlite_store::open(opts.data_dir, opts.mode);
+  auto store = journaled_store::open(opts.data_dir, opts.mode);
   if (!store) return std::unexpected(store.error());
   return std::unique_ptr<core::storage>(std::move(*store));
 }
 
 store_info describe(const core::storage& s) {
+  if (const auto* j = dynamic_cast<const journaled_store*>(&s)) return j->info();
   if (const auto* sql = dynamic_cast<const sqlite_store*>(&s)) return sql->info();
   if (dynamic_cast<const memory_store*>(&s)) return store_info{"memory", "", 0, durability::normal};
   return store_info{"unknown", "", 0, durability::normal};

@@ -12,6 +12,7 @@
 
 #include <sqlite3.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -51,6 +52,10 @@ core::result<int> migrate(sqlite3* db, std::string_view data_dir,
 inline constexpr int kOffsetBits = 40;
 inline constexpr int64_t kMaxOffset = (int64_t{1} << kOffsetBits) - 1;
 inline constexpr int64_t kMaxPartitionId = (int64_t{1} << (63 - kOffsetBits)) - 1;
+// A commit's records for one partition go into rows of about this size (a
+// row is written once its blob reaches it), so retention and compaction,
+// which rewrite whole rows, never rewrite megabytes for one record.
+inline constexpr std::size_t kRowBytes = std::size_t{1} << 20;
 // Offsets may be -1 .. kMaxOffset + 1 (range bounds), so add, not or.
 inline constexpr int64_t position(int64_t partition_id, int64_t offset) {
   return (partition_id << kOffsetBits) + offset;

@@ -1,6 +1,10 @@
 #include "emulator/store/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <cstring>
 #include <system_error>
@@ -342,6 +346,15 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
       b = &pending_.back();
     }
     if (r.offset > std::max(b->floor, b->last_offset)) {
+      if (b->blob.size() >= sqlite::kRowBytes) {
+        // A full row: write it and start the next (the journal's moves
+        // carry megabytes per partition; retention and compaction rewrite
+        // whole rows, so rows stay small).
+        if (!write_batch(*b)) return;
+        b->floor = std::max(b->floor, b->last_offset);
+        b->blob.clear();
+        b->base_offset = b->last_offset = -1;
+      }
       if (b->blob.empty()) b->base_offset = r.offset;
       b->last_offset = r.offset;
       sqlite::encode_record(r, b->blob);
@@ -565,6 +578,23 @@ std::string sqlite_store::journal_mode() const {
   sqlite::stmt_ptr s(raw);
   if (!s || sqlite3_step(raw) != SQLITE_ROW) return {};
   return std::string(sqlite::column_bytes(raw, 0));
+}
+
+core::result<void> sqlite_store::sync() {
+  const std::string wal = db_path_ + "-wal";
+  const int fd = ::open(wal.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return {};
+    return core::fail(core::errc::storage_error, "data folder " + data_dir_.string() + ": cannot open " + wal +
+                                                     ": " + std::strerror(errno));
+  }
+  const int rc = ::fdatasync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0)
+    return core::fail(core::errc::storage_error,
+                      "data folder " + data_dir_.string() + ": cannot sync " + wal + ": " + std::strerror(err));
+  return {};
 }
 
 store_info sqlite_store::info() const { return store_info{"sqlite", db_path_, schema_version_, mode_}; }

@@ -64,6 +64,10 @@ class sqlite_store final : public core::storage {
   void rollback() override;
   core::result<void> load(core::storage_loader& out) override;
 
+  // Makes everything committed so far survive a power loss (fdatasync of the
+  // WAL file), whatever the durability mode. No-op without a WAL file.
+  core::result<void> sync();
+
   // Test hooks and debug accessors.
   // The next `n` commit() calls fail with storage_error; each rolls back.
   void fail_next_commits(int n) { failing_commits_ = n; }

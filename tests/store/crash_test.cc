@@ -1,5 +1,5 @@
 // Crash tests loop: write, kill -9, reopen, verify. A forked child writes
-// through sqlite_store and is SIGKILLed; the parent reopens the folder and
+// through sqlite_store (or journaled_store) and is SIGKILLed; the parent reopens the folder and
 // compares load() with memory_store fed the same committed batches. Batches
 // are generated from a seed, so parent and child agree on them without
 // talking. No sleeps: the parent waits on a pipe and on waitpid().
@@ -27,33 +27,47 @@ durability mode_of(int round) {
   return modes[round % 3];
 }
 
+// The backend under test: sqlite_store, or journaled_store with a small
+// threshold so that kills land before, inside and after moves into SQLite.
+std::unique_ptr<core::storage> open_backend(const std::filesystem::path& dir, durability mode, bool journaled) {
+  if (journaled) {
+    auto s = journaled_store::open(dir, mode, 2048);
+    if (s) return std::move(*s);
+    return nullptr;
+  }
+  auto s = sqlite_store::open(dir, mode);
+  if (s) return std::move(*s);
+  return nullptr;
+}
+
 // Child: commits `committed` batches, stages one more, then dies by SIGKILL.
 [[noreturn]] void child_staged_then_killed(const std::filesystem::path& dir, uint64_t seed, int round,
-                                           int committed) {
-  auto opened = sqlite_store::open(dir, mode_of(round));
+                                           int committed, bool journaled) {
+  auto opened = open_backend(dir, mode_of(round), journaled);
   if (!opened) _exit(2);
   auto all = batches(seed, round, committed + 1);
   for (int i = 0; i < committed; ++i) {
-    apply_ops(all[i], **opened);
-    if (!(*opened)->commit()) _exit(3);
+    apply_ops(all[i], *opened);
+    if (!opened->commit()) _exit(3);
   }
-  apply_ops(all[committed], **opened);
+  apply_ops(all[committed], *opened);
   raise(SIGKILL);
   _exit(4);
 }
 
 // Child: commits batches forever, acknowledging each on `ack_fd`.
 [[noreturn]] void child_commits_until_killed(const std::filesystem::path& dir, uint64_t seed, int round,
-                                             int ack_fd) {
-  auto opened = sqlite_store::open(dir, mode_of(round));
+                                             int ack_fd, bool journaled) {
+  auto opened = open_backend(dir, mode_of(round), journaled);
   if (!opened) _exit(2);
   auto all = batches(seed, round, 400);
   for (int i = 0; i < 400; ++i) {
-    apply_ops(all[i], **opened);
-    if (!(*opened)->commit()) _exit(3);
+    apply_ops(all[i], *opened);
+    if (!opened->commit()) _exit(3);
     if (write(ack_fd, &i, sizeof i) != sizeof i) _exit(5);
   }
-  _exit(6);  // ran out of batches before the parent killed it
+  // Out of batches before the kill came (the journal commits fast): wait for it.
+  for (;;) pause();
 }
 
 void expect_killed(pid_t pid) {
@@ -63,12 +77,13 @@ void expect_killed(pid_t pid) {
   ASSERT_EQ(WTERMSIG(status), SIGKILL);
 }
 
-std::vector<event> reopen_and_load(const std::filesystem::path& dir) {
-  auto s = open_sqlite(dir);
+std::vector<event> reopen_and_load(const std::filesystem::path& dir, bool journaled) {
+  auto s = open_backend(dir, durability::normal, journaled);
+  EXPECT_NE(s, nullptr);
   return s ? load_all(*s) : std::vector<event>{};
 }
 
-TEST(store_crash, staged_writes_vanish_and_committed_ones_survive_kill_9) {
+void staged_writes_vanish_and_committed_ones_survive_kill_9(bool journaled) {
   constexpr uint64_t seed = 42;
   temp_dir dir;
   memory_store model;
@@ -77,18 +92,18 @@ TEST(store_crash, staged_writes_vanish_and_committed_ones_survive_kill_9) {
     const int committed = round % 4;
     const pid_t pid = fork();
     ASSERT_GE(pid, 0);
-    if (pid == 0) child_staged_then_killed(dir.path(), seed, round, committed);
+    if (pid == 0) child_staged_then_killed(dir.path(), seed, round, committed, journaled);
     expect_killed(pid);
     auto all = batches(seed, round, committed);
     for (const auto& b : all) {
       apply_ops(b, model);
       ASSERT_TRUE(model.commit());
     }
-    ASSERT_EQ(reopen_and_load(dir.path()), load_all(model));
+    ASSERT_EQ(reopen_and_load(dir.path(), journaled), load_all(model));
   }
 }
 
-TEST(store_crash, a_kill_at_any_moment_leaves_a_committed_prefix) {
+void a_kill_at_any_moment_leaves_a_committed_prefix(bool journaled) {
   constexpr uint64_t seed = 7;
   std::mt19937_64 rng(seed);
   temp_dir dir;
@@ -101,7 +116,7 @@ TEST(store_crash, a_kill_at_any_moment_leaves_a_committed_prefix) {
     ASSERT_GE(pid, 0);
     if (pid == 0) {
       close(fds[0]);
-      child_commits_until_killed(dir.path(), seed, round, fds[1]);
+      child_commits_until_killed(dir.path(), seed, round, fds[1], journaled);
     }
     close(fds[1]);
     const int wait_for = static_cast<int>(rng() % 20);
@@ -113,7 +128,7 @@ TEST(store_crash, a_kill_at_any_moment_leaves_a_committed_prefix) {
     expect_killed(pid);
     ASSERT_EQ(acked, wait_for);
     // Every acknowledged batch survived; later ones are all-or-nothing.
-    const auto loaded = reopen_and_load(dir.path());
+    const auto loaded = reopen_and_load(dir.path(), journaled);
     auto all = batches(seed, round, 400);
     bool matched = false;
     for (int i = 0; i < 400 && !matched; ++i) {
@@ -123,6 +138,19 @@ TEST(store_crash, a_kill_at_any_moment_leaves_a_committed_prefix) {
     }
     ASSERT_TRUE(matched) << "the reopened store equals no committed prefix";
   }
+}
+
+TEST(store_crash, staged_writes_vanish_and_committed_ones_survive_kill_9) {
+  staged_writes_vanish_and_committed_ones_survive_kill_9(false);
+}
+TEST(store_crash, a_kill_at_any_moment_leaves_a_committed_prefix) {
+  a_kill_at_any_moment_leaves_a_committed_prefix(false);
+}
+TEST(store_crash, journal_staged_writes_vanish_and_committed_ones_survive_kill_9) {
+  staged_writes_vanish_and_committed_ones_survive_kill_9(true);
+}
+TEST(store_crash, journal_a_kill_at_any_moment_leaves_a_committed_prefix) {
+  a_kill_at_any_moment_leaves_a_committed_prefix(true);
 }
 
 }  // namespace

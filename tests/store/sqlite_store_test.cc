@@ -138,6 +138,29 @@ TEST(sqlite_store, corrupt_pages_are_a_storage_error_not_a_crash) {
 // The core appends ascending offsets one record at a time; a commit then
 // writes one row per partition. Retention and compaction cut rows and the
 // survivors load intact.
+// A commit of megabytes to one partition (a journal move) is cut into rows of
+// about 1 MiB, so retention and compaction never rewrite a huge row.
+TEST(sqlite_store, a_large_commit_is_cut_into_rows_of_about_a_mebibyte) {
+  temp_dir dir;
+  std::vector<event> want;
+  {
+    auto s = open_sqlite(dir.path());
+    for (int64_t o = 0; o < 3000; ++o) {  // 3000 x ~1 KiB: three rows (the third partly filled)
+      auto r = make_record(o, std::string(1024, static_cast<char>('a' + o % 26)));
+      want.push_back(record_event("t", 0, r));
+      s->append("t", 0, std::vector{r});
+    }
+    ASSERT_TRUE(s->commit().has_value());
+    s->truncate("t", 0, 1500);  // rewrites only the row straddling 1500
+    ASSERT_TRUE(s->commit().has_value());
+  }
+  EXPECT_EQ(count_rows(db_file(dir), "SELECT count(*) FROM segments"), 2);
+  EXPECT_LE(count_rows(db_file(dir), "SELECT max(length(data)) FROM segments"), (1 << 20) + 2048);
+  auto s = open_sqlite(dir.path());
+  want.erase(want.begin(), want.begin() + 1500);
+  EXPECT_EQ(load_all(*s), want);
+}
+
 TEST(sqlite_store, a_commit_packs_each_partition_into_one_row) {
   temp_dir dir;
   // The store holds the file exclusively while open: count rows between opens.

@@ -1,5 +1,6 @@
-// One scenario, two backends: every test here runs against memory_store and
-// sqlite_store (in a fresh temp folder) and requires the same results.
+// One scenario, three backends: every test here runs against memory_store,
+// sqlite_store and journaled_store (in a fresh temp folder) and requires the
+// same results.
 
 #include <gtest/gtest.h>
 
@@ -25,6 +26,12 @@ struct backend<sqlite_store> {
   static std::unique_ptr<sqlite_store> open(const std::filesystem::path& dir) { return open_sqlite(dir); }
 };
 
+// A tiny threshold, so the journal moves into SQLite several times per test.
+template <>
+struct backend<journaled_store> {
+  static std::unique_ptr<journaled_store> open(const std::filesystem::path& dir) { return open_journaled(dir, 256); }
+};
+
 template <class Store>
 class store_test : public ::testing::Test {
  protected:
@@ -42,7 +49,7 @@ class store_test : public ::testing::Test {
   std::unique_ptr<Store> store_;
 };
 
-using backends = ::testing::Types<memory_store, sqlite_store>;
+using backends = ::testing::Types<memory_store, sqlite_store, journaled_store>;
 TYPED_TEST_SUITE(store_test, backends);
 
 TYPED_TEST(store_test, empty_store_loads_nothing) { EXPECT_TRUE(load_all(this->store()).empty()); }

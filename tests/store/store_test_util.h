@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "emulator/core/storage.h"
+#include "emulator/store/journaled_store.h"
 #include "emulator/store/memory_store.h"
 #include "emulator/store/sqlite_store.h"
 
@@ -127,6 +128,14 @@ inline event record_event(std::string topic, int32_t partition, core::record r) 
 inline std::unique_ptr<sqlite_store> open_sqlite(const std::filesystem::path& dir,
                                                  durability mode = durability::normal) {
   auto s = sqlite_store::open(dir, mode);
+  EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message);
+  return s ? std::move(*s) : nullptr;
+}
+
+inline std::unique_ptr<journaled_store> open_journaled(
+    const std::filesystem::path& dir, std::size_t apply_bytes = journaled_store::default_apply_bytes,
+    durability mode = durability::normal, bool background_moves = true) {
+  auto s = journaled_store::open(dir, mode, apply_bytes, background_moves);
   EXPECT_TRUE(s.has_value()) << (s ? "" : s.error().message);
   return s ? std::move(*s) : nullptr;
 }
