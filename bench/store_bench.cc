@@ -6,6 +6,8 @@
 //
 //   ef_bench_store --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
+// BM_journal_append_commit is the same commit through journaled_store (the
+// default), and BM_journal_move one move of a full journal into SQLite.
 // BM_raw_insert_without_rowid measures the layout sqlite_schema.cc rejected
 // (WITHOUT ROWID tables keyed by the same columns) for comparison.
 
@@ -20,6 +22,7 @@
 
 #include "emulator/core/broker.h"
 #include "emulator/core/record.h"
+#include "emulator/store/journaled_store.h"
 #include "emulator/store/sqlite_schema.h"
 #include "emulator/store/sqlite_store.h"
 #include "emulator/store/sqlite_util.h"
@@ -169,8 +172,53 @@ void BM_store_append_commit(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * batch * static_cast<int64_t>(value_size));
 }
 
+// The same through the journal in front of SQLite (open_store's default): the
+// figure includes the moves into SQLite, one per 8 MiB of journal.
+void BM_journal_append_commit(benchmark::State& state) {
+  const auto batch = static_cast<int>(state.range(0));
+  const auto mode = static_cast<store::durability>(state.range(1));
+  temp_dir dir;
+  auto opened = store::journaled_store::open(dir.path(), mode);
+  must(opened.has_value(), "journaled_store::open");
+  store::journaled_store& s = **opened;
+  std::vector<core::record> records(static_cast<std::size_t>(batch), sample_record());
+  int64_t offset = 0;
+  for (auto _ : state) {
+    for (auto& r : records) r.offset = offset++;
+    s.append("bench", 0, records);
+    must(s.commit().has_value(), "commit");
+  }
+  state.counters["moves"] = static_cast<double>(s.applies());
+  state.SetLabel(std::string(store::to_string(mode)));
+  state.SetItemsProcessed(state.iterations() * batch);
+  state.SetBytesProcessed(state.iterations() * batch * static_cast<int64_t>(value_size));
+}
+
+// One move of a full journal (8 MiB of one-record commits) into SQLite: the
+// pause a commit that crosses the threshold adds.
+void BM_journal_move(benchmark::State& state) {
+  const auto mode = static_cast<store::durability>(state.range(0));
+  temp_dir dir;
+  auto opened = store::journaled_store::open(dir.path(), mode, std::size_t{1} << 40);
+  must(opened.has_value(), "journaled_store::open");
+  store::journaled_store& s = **opened;
+  std::vector<core::record> records(1, sample_record());
+  int64_t offset = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    while (s.journal_bytes() < store::journaled_store::default_apply_bytes) {
+      records[0].offset = offset++;
+      s.append("bench", 0, records);
+      must(s.commit().has_value(), "commit");
+    }
+    state.ResumeTiming();
+    must(s.apply_journal().has_value(), "apply_journal");
+  }
+  state.SetLabel(std::string(store::to_string(mode)));
+}
+
 // The whole persistent produce path: broker topics().produce() of a batch
-// (partitioning, offsets, the in-memory log) staged into sqlite_store, then
+// (partitioning, offsets, the in-memory log) staged into open_store's store, then
 // broker.sync() -- what a produce request costs before it is acknowledged.
 void BM_broker_produce_sync(benchmark::State& state) {
   const auto batch = static_cast<int>(state.range(0));
@@ -206,6 +254,13 @@ void batches_and_modes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_raw_insert)->Apply(batches_and_modes);
 BENCHMARK(BM_store_append_commit)->Apply(batches_and_modes);
+BENCHMARK(BM_journal_append_commit)->Apply(batches_and_modes);
+BENCHMARK(BM_journal_move)
+    ->ArgNames({"durability"})
+    ->Arg(static_cast<int64_t>(store::durability::normal))
+    ->Arg(static_cast<int64_t>(store::durability::full))
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(BM_broker_produce_sync)->Apply(batches_and_modes);
 BENCHMARK(BM_raw_insert_without_rowid)
     ->ArgNames({"batch", "durability"})
