@@ -190,9 +190,9 @@ class session {
         cur.next = pg->records.back().offset + 1;  // as after writing them all
         fetch_ahead(i);
       }
-      for (const auto& item : pg->records) {
+      for (auto& item : pg->records) {
         cur.next = item.offset + 1;
-        write(rec_.topic_record_text(item.text, cur.topic, cur.partition));
+        write(rec_.topic_record_item(item, cur.topic, cur.partition));
         any = true;
         if (done()) break;
       }
