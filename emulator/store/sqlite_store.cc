@@ -205,6 +205,14 @@ bool sqlite_store::write_row(int64_t id, int64_t base, int64_t last, std::string
   return step_write(s, "append records");
 }
 
+bool sqlite_store::write_and_restart(pending_batch& b) {
+  if (!write_batch(b)) return false;
+  b.floor = std::max(b.floor, b.last_offset);
+  b.blob.clear();
+  b.base_offset = b.last_offset = -1;
+  return true;
+}
+
 bool sqlite_store::flush_pending(std::string_view topic, int32_t partition) {
   for (std::size_t i = 0; i < pending_.size(); ++i) {
     if (pending_[i].partition != partition || pending_[i].topic != topic) continue;
@@ -346,15 +354,10 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
       b = &pending_.back();
     }
     if (r.offset > std::max(b->floor, b->last_offset)) {
-      if (b->blob.size() >= sqlite::kRowBytes) {
-        // A full row: write it and start the next (the journal's moves
-        // carry megabytes per partition; retention and compaction rewrite
-        // whole rows, so rows stay small).
-        if (!write_batch(*b)) return;
-        b->floor = std::max(b->floor, b->last_offset);
-        b->blob.clear();
-        b->base_offset = b->last_offset = -1;
-      }
+      // A full row: write it and start the next (the journal's moves carry
+      // megabytes per partition; retention and compaction rewrite whole
+      // rows, so rows stay small).
+      if (b->blob.size() >= sqlite::kRowBytes && !write_and_restart(*b)) return;
       if (b->blob.empty()) b->base_offset = r.offset;
       b->last_offset = r.offset;
       sqlite::encode_record(r, b->blob);
@@ -362,10 +365,8 @@ void sqlite_store::append(std::string_view topic, int32_t partition, std::span<c
     }
     // Rare: write what is pending, then merge r into the stored rows.
     forget_last(topic, partition);
-    if (!write_batch(*b)) return;
-    b->floor = std::max({b->floor, b->last_offset, r.offset});
-    b->blob.clear();
-    b->base_offset = b->last_offset = -1;
+    if (!write_and_restart(*b)) return;
+    b->floor = std::max(b->floor, r.offset);
     if (!insert_out_of_order(topic, partition, b->state->id, r)) return;
   }
 }

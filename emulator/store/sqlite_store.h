@@ -163,6 +163,9 @@ class sqlite_store final : public core::storage {
   bool write_batch(const pending_batch& b) {
     return write_row(b.state->id, b.base_offset, b.last_offset, b.blob);
   }
+  // Writes `b`'s row and empties it; later appends start a row above it.
+  // False on failure (latched).
+  bool write_and_restart(pending_batch& b);
   // Writes the pending rows of one partition (or all); false on failure (latched).
   bool flush_pending(std::string_view topic, int32_t partition);
   bool flush_all_pending();
