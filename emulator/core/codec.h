@@ -12,24 +12,32 @@
 
 namespace eventfabric::core {
 
+// The encoding, appended to any string (for writers that build their bytes
+// in place, such as the store's row blobs and journal frames): a fixed-width
+// value as the host lays it out, and a u32 length followed by the bytes.
+template <class T>
+void append_fixed(std::string& out, T v) {
+  out.append(reinterpret_cast<const char*>(&v), sizeof v);
+}
+inline void append_str(std::string& out, std::string_view s) {
+  append_fixed(out, static_cast<uint32_t>(s.size()));
+  out.append(s.data(), s.size());
+}
+
 class byte_writer {
  public:
   void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
-  void u32(uint32_t v) { raw(&v, sizeof v); }
-  void i32(int32_t v) { raw(&v, sizeof v); }
-  void u64(uint64_t v) { raw(&v, sizeof v); }
-  void i64(int64_t v) { raw(&v, sizeof v); }
-  void f64(double v) { raw(&v, sizeof v); }
+  void u32(uint32_t v) { append_fixed(out_, v); }
+  void i32(int32_t v) { append_fixed(out_, v); }
+  void u64(uint64_t v) { append_fixed(out_, v); }
+  void i64(int64_t v) { append_fixed(out_, v); }
+  void f64(double v) { append_fixed(out_, v); }
   void boolean(bool v) { u8(v ? 1 : 0); }
-  void str(std::string_view s) {
-    u32(static_cast<uint32_t>(s.size()));
-    out_.append(s.data(), s.size());
-  }
+  void str(std::string_view s) { append_str(out_, s); }
   std::string take() { return std::move(out_); }
   const std::string& view() const { return out_; }
 
  private:
-  void raw(const void* p, std::size_t n) { out_.append(static_cast<const char*>(p), n); }
   std::string out_;
 };
 

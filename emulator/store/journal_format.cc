@@ -15,16 +15,6 @@ namespace {
 enum class op : uint8_t { append = 1, erase_records, truncate, drop_records, put, erase, erase_prefix };
 
 template <class T>
-void put_raw(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-void put_str(std::string& out, std::string_view s) {
-  put_raw(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
-
-template <class T>
 T get_raw(std::string_view data, std::size_t at) {
   T v;
   std::memcpy(&v, data.data() + at, sizeof v);
@@ -51,10 +41,10 @@ void frame_builder::clear() {
 
 void frame_builder::append(std::string_view topic, int32_t partition, std::span<const core::record> records) {
   buf_.push_back(static_cast<char>(op::append));
-  put_str(buf_, topic);
-  put_raw(buf_, partition);
+  core::append_str(buf_, topic);
+  core::append_fixed(buf_, partition);
   const std::size_t len_at = buf_.size();
-  put_raw(buf_, uint32_t{0});
+  core::append_fixed(buf_, uint32_t{0});
   for (const auto& r : records) sqlite::encode_record(r, buf_);
   const auto len = static_cast<uint32_t>(buf_.size() - len_at - sizeof(uint32_t));
   std::memcpy(buf_.data() + len_at, &len, sizeof len);
@@ -62,41 +52,41 @@ void frame_builder::append(std::string_view topic, int32_t partition, std::span<
 
 void frame_builder::erase_records(std::string_view topic, int32_t partition, std::span<const int64_t> offsets) {
   buf_.push_back(static_cast<char>(op::erase_records));
-  put_str(buf_, topic);
-  put_raw(buf_, partition);
-  put_raw(buf_, static_cast<uint32_t>(offsets.size()));
-  for (int64_t o : offsets) put_raw(buf_, o);
+  core::append_str(buf_, topic);
+  core::append_fixed(buf_, partition);
+  core::append_fixed(buf_, static_cast<uint32_t>(offsets.size()));
+  for (int64_t o : offsets) core::append_fixed(buf_, o);
 }
 
 void frame_builder::truncate(std::string_view topic, int32_t partition, int64_t before) {
   buf_.push_back(static_cast<char>(op::truncate));
-  put_str(buf_, topic);
-  put_raw(buf_, partition);
-  put_raw(buf_, before);
+  core::append_str(buf_, topic);
+  core::append_fixed(buf_, partition);
+  core::append_fixed(buf_, before);
 }
 
 void frame_builder::drop_records(std::string_view topic) {
   buf_.push_back(static_cast<char>(op::drop_records));
-  put_str(buf_, topic);
+  core::append_str(buf_, topic);
 }
 
 void frame_builder::put(std::string_view space, std::string_view key, std::string_view value) {
   buf_.push_back(static_cast<char>(op::put));
-  put_str(buf_, space);
-  put_str(buf_, key);
-  put_str(buf_, value);
+  core::append_str(buf_, space);
+  core::append_str(buf_, key);
+  core::append_str(buf_, value);
 }
 
 void frame_builder::erase(std::string_view space, std::string_view key) {
   buf_.push_back(static_cast<char>(op::erase));
-  put_str(buf_, space);
-  put_str(buf_, key);
+  core::append_str(buf_, space);
+  core::append_str(buf_, key);
 }
 
 void frame_builder::erase_prefix(std::string_view space, std::string_view prefix) {
   buf_.push_back(static_cast<char>(op::erase_prefix));
-  put_str(buf_, space);
-  put_str(buf_, prefix);
+  core::append_str(buf_, space);
+  core::append_str(buf_, prefix);
 }
 
 std::string_view frame_builder::seal() {

@@ -4,30 +4,16 @@
 
 namespace eventfabric::store::sqlite {
 
-namespace {
-
-template <class T>
-void put(std::string& out, T v) {
-  out.append(reinterpret_cast<const char*>(&v), sizeof v);
-}
-
-void put_str(std::string& out, std::string_view s) {
-  put(out, static_cast<uint32_t>(s.size()));
-  out.append(s);
-}
-
-}  // namespace
-
 void encode_record(const core::record& r, std::string& blob) {
-  put(blob, r.offset);
-  put(blob, r.timestamp_ms);
-  put(blob, static_cast<uint8_t>(r.key ? 1 : 0));
-  if (r.key) put_str(blob, *r.key);
-  put_str(blob, r.value);
-  put(blob, static_cast<uint32_t>(r.headers.size()));
+  core::append_fixed(blob, r.offset);
+  core::append_fixed(blob, r.timestamp_ms);
+  core::append_fixed(blob, static_cast<uint8_t>(r.key ? 1 : 0));
+  if (r.key) core::append_str(blob, *r.key);
+  core::append_str(blob, r.value);
+  core::append_fixed(blob, static_cast<uint32_t>(r.headers.size()));
   for (const auto& h : r.headers) {
-    put_str(blob, h.key);
-    put_str(blob, h.value);
+    core::append_str(blob, h.key);
+    core::append_str(blob, h.value);
   }
 }
 
