@@ -243,10 +243,7 @@ void journaled_store::start_move() {
     sync_dir();
   }
   if (!background_) {
-    if (move_sealed()) {
-      sealed_exists_ = false;
-      ++applies_;
-    }
+    if (move_sealed()) moved();
     return;
   }
   mover_done_.store(false, std::memory_order_relaxed);
@@ -260,18 +257,19 @@ void journaled_store::finish_move() {
   if (!mover_.joinable()) return;
   mover_.join();
   mover_done_.store(false, std::memory_order_relaxed);
-  if (mover_result_) {
-    sealed_exists_ = false;
-    ++applies_;
-  }
+  if (mover_result_) moved();
+}
+
+void journaled_store::moved() {
+  sealed_exists_ = false;
+  ++applies_;
 }
 
 core::result<void> journaled_store::apply_journal() {
   finish_move();
   if (sealed_exists_) {
     if (auto r = move_sealed(); !r) return r;
-    sealed_exists_ = false;
-    ++applies_;
+    moved();
   }
   if (size_ == 0 || fd_ < 0) return {};
   std::string data;

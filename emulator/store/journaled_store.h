@@ -118,6 +118,8 @@ class journaled_store final : public core::storage {
   void start_move();
   // Joins a running mover and records its outcome.
   void finish_move();
+  // Records a successful move of journal.sealed (on this thread, not the mover's).
+  void moved();
   // fsyncs the data folder, so that renames and creations survive a power loss.
   void sync_dir() const;
 
