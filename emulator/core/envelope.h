@@ -8,6 +8,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,6 +63,14 @@ bool scan_envelope_view(std::string_view json, envelope_view& out) noexcept;
 // produce body), so the value is scanned once; the caller checks the rest of
 // the document and the cursor's unsure().
 bool scan_envelope_view(json_cursor& c, envelope_view& out) noexcept;
+// The same from an object's top-level members (key, value text) that the
+// caller has already checked are valid JSON with unique, unescaped keys (the
+// fixtures' canonical walk does): only the small fields are read again, an
+// object payload not at all.
+struct json_member_text {
+  std::string_view key, value;
+};
+bool envelope_view_of_members(std::span<const json_member_text> members, envelope_view& out) noexcept;
 envelope_check check_envelope_view(const envelope_view& v);
 // The same rules without building the envelope: nothing is allocated for a
 // valid one (the produce path checks every record and needs only the verdict).

@@ -36,6 +36,21 @@ envelope_view::field* top_field(envelope_view& v, std::string_view key) {
   return nullptr;
 }
 
+// Member `key` of an envelope object, its value at `c`, into `out`.
+bool read_member(json_cursor& c, std::string_view key, envelope_view& out) {
+  if (auto* f = top_field(out, key)) return read_field(c, *f);
+  if (key != "metadata") return c.value();
+  out.partition_key = out.tenant_id = {};
+  if (!c.peek('{')) return read_field(c, out.metadata);
+  out.metadata = {kind::object, {}};
+  return json_members(c, [&](std::string_view k, bool esc) {
+    if (esc) return false;
+    if (k == "partition_key") return read_field(c, out.partition_key);
+    if (k == "tenant_id") return read_field(c, out.tenant_id);
+    return c.value();
+  });
+}
+
 }  // namespace
 
 bool envelope_view::marked() const noexcept {
@@ -54,20 +69,22 @@ bool scan_envelope_view(json_cursor& c, envelope_view& out) noexcept {
   // Not an object: the checks only need to know that (when it is JSON).
   if (!c.peek('{')) return c.value();
   out.object = true;
-  return json_members(c, [&](std::string_view key, bool escaped) {
-    if (escaped) return false;
-    if (auto* f = top_field(out, key)) return read_field(c, *f);
-    if (key != "metadata") return c.value();
-    out.partition_key = out.tenant_id = {};
-    if (!c.peek('{')) return read_field(c, out.metadata);
-    out.metadata = {kind::object, {}};
-    return json_members(c, [&](std::string_view k, bool esc) {
-      if (esc) return false;
-      if (k == "partition_key") return read_field(c, out.partition_key);
-      if (k == "tenant_id") return read_field(c, out.tenant_id);
-      return c.value();
-    });
-  });
+  return json_members(c, [&](std::string_view key, bool escaped) { return !escaped && read_member(c, key, out); });
+}
+
+bool envelope_view_of_members(std::span<const json_member_text> members, envelope_view& out) noexcept {
+  out = {};
+  out.object = true;
+  for (const auto& [key, value] : members) {
+    if (key == "payload" && value.starts_with('{')) {  // known valid: its kind is all the checks need
+      out.payload = {kind::object, value};
+      continue;
+    }
+    if (key != "metadata" && !top_field(out, key)) continue;
+    json_cursor c(value);
+    if (!read_member(c, key, out) || !c.at_end() || c.unsure()) return false;
+  }
+  return true;
 }
 
 }  // namespace eventfabric::core

@@ -46,6 +46,30 @@ void expect_same(const std::string& text) {
     EXPECT_EQ(scanned.value->partition_key, parsed.value->partition_key);
     EXPECT_EQ(scanned.value->tenant_id, parsed.value->tenant_id);
   }
+  if (j.is_object()) {  // the same from the members' texts, when it answers
+    std::vector<std::string> texts;
+    std::vector<std::string> keys;
+    for (const auto& [k, v] : j.items()) {
+      keys.push_back(k);
+      texts.push_back(v.dump());
+    }
+    std::vector<json_member_text> members;
+    for (std::size_t i = 0; i < keys.size(); ++i) members.push_back({keys[i], texts[i]});
+    envelope_view of_members;
+    if (envelope_view_of_members(members, of_members)) {
+      const auto checked = check_envelope_view(of_members);
+      ASSERT_EQ(checked.violations.size(), parsed.violations.size()) << text;
+      for (std::size_t i = 0; i < parsed.violations.size(); ++i)
+        EXPECT_EQ(checked.violations[i].message, parsed.violations[i].message) << text;
+      if (parsed.ok()) {
+        EXPECT_EQ(checked.value->id, parsed.value->id);
+        EXPECT_EQ(checked.value->partition_key, parsed.value->partition_key);
+        EXPECT_EQ(checked.value->tenant_id, parsed.value->tenant_id);
+      }
+    } else {
+      ADD_FAILURE() << "declined the members of " << text;
+    }
+  }
   bool marked = false;
   if (j.is_object())
     for (const char* f : {"id", "type", "payload", "metadata", "trace_id", "correlation_id", "occurred_at"})
@@ -73,6 +97,9 @@ TEST(EnvelopeScan, DeclinesEscapesAndMalformedText) {
   for (const std::string t : {R"({"id":"a\u0041"})", R"({"i\u0064":"x"})", R"({"metadata":{"partition_key":"\n"}})",
                               R"({"id":"x")", R"({"id":"x"} tail)", "", "[1,", "\xFF"})
     EXPECT_FALSE(scan_envelope_view(t, view)) << t;
+  // From members: an escape in a wanted string declines too.
+  const std::vector<json_member_text> escaped = {{"id", R"("a\u0041")"}};
+  EXPECT_FALSE(envelope_view_of_members(escaped, view));
   // Escapes elsewhere (the payload, other fields) are fine.
   EXPECT_TRUE(scan_envelope_view(R"({"payload":{"note":"a\"b\u00e9"},"other":"\t"})", view));
 }
