@@ -2,11 +2,12 @@
 // in this process (the server on its own thread, the CLI command on this
 // one), on 127.0.0.1.
 //
-//   build/bench/ef_bench_fixtures [--messages N] [--reps R] [--partitions P]
+//   build/bench/ef_bench_fixtures [--messages N] [--reps R] [--partitions P] [--payers K]
 //                                 [--only produce-ceiling|record]
 //
 // The topic is filled with N realistic billing.payment.captured.v1 envelopes
-// (about 700 bytes, PII in payer.name and payer.email). Each repetition runs
+// (about 700 bytes, PII in payer.name and payer.email, 5,000 distinct payers
+// unless --payers says otherwise). Each repetition runs
 //   record  --from-beginning --no-follow        (PII redacted: the default)
 //   record  ... --keep-pii                       (no redaction)
 //   replay  FILE --max-speed --map-topic T=NEW   (into a new topic, deleted after)
@@ -45,7 +46,7 @@ namespace {
 
 constexpr const char* kTopic = "billing.payment.captured.v1";
 
-std::string payment(int n) {
+std::string payment(int n, int payers) {
   char id[40], trace[40];
   std::snprintf(id, sizeof id, "6f1c7a52-3b1e-4d8e-9c2a-%012d", n);
   std::snprintf(trace, sizeof trace, "4bf92f3577b34da6a3ce%012x", n + 1);
@@ -63,9 +64,9 @@ std::string payment(int n) {
         {"currency", "EUR"},
         {"method", {{"kind", "card"}, {"card_last4", "4242"}, {"card_brand", "visa"}}},
         {"payer",
-         {{"customer_id", "cus_" + std::to_string(n % 5000)},
-          {"name", "Customer Name " + std::to_string(n % 5000)},
-          {"email", "customer" + std::to_string(n % 5000) + "@example.com"}}},
+         {{"customer_id", "cus_" + std::to_string(n % payers)},
+          {"name", "Customer Name " + std::to_string(n % payers)},
+          {"email", "customer" + std::to_string(n % payers) + "@example.com"}}},
         {"provider_reference", "ch_3NxPq2LkdIwHu7ix0Jm" + std::to_string(n)},
         {"captured_at", "2026-11-27T12:00:00.456Z"}}},
       {"metadata", {{"partition_key", "inv_" + std::to_string(n / 2)}, {"tenant_id", "acme"}}}};
@@ -108,7 +109,7 @@ double seconds_of(const std::function<int()>& f, std::vector<double>& cpu) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int messages = 100'000, reps = 5, partitions = 4;
+  int messages = 100'000, reps = 5, partitions = 4, payers = 5'000;
   bool only_produce = false, only_record = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
     if (a == "--messages") messages = std::stoi(argv[i + 1]);
     if (a == "--reps") reps = std::stoi(argv[i + 1]);
     if (a == "--partitions") partitions = std::stoi(argv[i + 1]);
+    if (a == "--payers") payers = std::max(1, std::stoi(argv[i + 1]));
   }
   std::size_t bytes = 0;
   core::broker b(core::broker_options{.clk = nullptr, .seed = 1, .store = nullptr});
@@ -132,7 +134,7 @@ int main(int argc, char** argv) {
     std::vector<core::produce_record> batch;
     for (int i = 0; i < messages; ++i) {
       core::produce_record pr;
-      pr.rec.value = payment(i);
+      pr.rec.value = payment(i, payers);
       pr.rec.key = "inv_" + std::to_string(i / 2);
       bytes += pr.rec.value.size();
       batch.push_back(std::move(pr));
