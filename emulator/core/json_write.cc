@@ -120,14 +120,28 @@ json_writer& json_writer::string(std::string_view s) {
   return *this;
 }
 
-json_writer& json_writer::number(int64_t v) {
+void append_json_int(std::string& out, int64_t v) {
   char buf[24];
-  return raw({buf, std::to_chars(buf, buf + sizeof buf, v).ptr});
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+void append_json_int(std::string& out, uint64_t v) {
+  char buf[24];
+  out.append(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
+}
+
+json_writer& json_writer::number(int64_t v) {
+  separate();
+  append_json_int(out_, v);
+  comma_ = true;
+  return *this;
 }
 
 json_writer& json_writer::number(uint64_t v) {
-  char buf[24];
-  return raw({buf, std::to_chars(buf, buf + sizeof buf, v).ptr});
+  separate();
+  append_json_int(out_, v);
+  comma_ = true;
+  return *this;
 }
 
 json_writer& json_writer::value(std::string_view text) {

@@ -13,6 +13,10 @@ namespace eventfabric::core {
 // `s` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
 
+// An integer as JSON text (and nlohmann's dump) writes it.
+void append_json_int(std::string& out, int64_t v);
+void append_json_int(std::string& out, uint64_t v);
+
 // `text` itself when it is one JSON value (the usual case: values produced
 // over HTTP are JSON text), else `text` as a JSON string -- what a parse of
 // the text with a fallback to the string gives, without building a DOM.
